@@ -1,0 +1,1 @@
+"""Haven: case management and reporting for centres that support victims of human trafficking."""

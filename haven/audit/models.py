@@ -1,0 +1,83 @@
+"""The audit log: every change of case data and every read of a person's file, never deleted."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.centres.models import Centre
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+    VIEW = "view", _("viewed")
+    DENIED = "denied", _("refused (other centre)")
+    LOGIN = "login", _("signed in")
+    LOGIN_FAILED = "login_failed", _("failed sign-in")
+    LOGOUT = "logout", _("signed out")
+    SECOND_FACTOR_RESET = "2fa_reset", _("second factor reset")
+    KEY_ROTATION = "key_rotation", _("keys rotated")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("audit entries are never changed")
+
+    def delete(self) -> NoReturn:
+        raise PermissionError("audit entries are never deleted")
+
+
+class AuditEntry(models.Model):
+    """One thing that happened: who, when, from where, to which object, what changed.
+
+    Identity values never appear here: a change of an encrypted field is recorded as changed,
+    without its old or new value.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("centre")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(fields=["centre", "-at"]),
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("audit entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("audit entries are never deleted")

@@ -1,0 +1,106 @@
+"""Writing the audit log. Callers write their entry inside the transaction of their change."""
+
+from typing import Any
+
+from django.db import models
+
+from haven.audit.context import current_ip
+from haven.audit.models import Action, AuditEntry
+from haven.centres.models import Centre
+from haven.core.fields import encrypted_fields
+
+MASK = "•••"
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The field values of an object, as they would be compared for an audit diff."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def diff(before: dict[str, Any], obj: models.Model) -> dict[str, dict[str, Any]]:
+    """Fields whose value changed, with old and new values; encrypted fields masked."""
+    secret = {f.attname for f in encrypted_fields(type(obj))}
+    changes: dict[str, dict[str, Any]] = {}
+    for name, new in snapshot(obj).items():
+        old = before.get(name)
+        if old == new:
+            continue
+        if name in secret:
+            changes[name] = {"from": MASK if old else "", "to": MASK if new else ""}
+        else:
+            changes[name] = {"from": _plain(old), "to": _plain(new)}
+    return changes
+
+
+def created(obj: models.Model) -> dict[str, dict[str, Any]]:
+    return diff({}, obj)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+def record(
+    action: Action,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    centre: Centre | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    actor_name: str = "",
+) -> AuditEntry:
+    """Append one entry. ``obj`` is labelled by its pseudonymous ``audit_label`` or its pk."""
+    if centre is None and obj is not None:
+        centre = getattr(obj, "centre", None)
+    if centre is None and actor is not None and getattr(actor, "is_authenticated", False):
+        centre = actor.centre
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        centre=centre,
+        actor=actor if is_user else None,
+        actor_name=(actor.get_username() if is_user else actor_name)[:150],
+        ip=current_ip.get(),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=_label(obj)[:200],
+        changes=changes or {},
+        note=note[:300],
+    )
+
+
+def _label(obj: models.Model | None) -> str:
+    if obj is None:
+        return ""
+    label = getattr(obj, "audit_label", None)
+    return str(label() if callable(label) else label or f"#{obj.pk}")
+
+
+def search(
+    centre: Centre | None,
+    *,
+    actor: str = "",
+    object_query: str = "",
+    action: str = "",
+    since: Any = None,
+    until: Any = None,
+) -> models.QuerySet[AuditEntry]:
+    """The entries one centre may see, filtered. ``until`` is inclusive (a date)."""
+    entries = AuditEntry.objects.select_related("actor")
+    entries = entries.filter(centre=centre) if centre is not None else entries
+    if actor:
+        entries = entries.filter(actor_name__icontains=actor)
+    if object_query:
+        entries = entries.filter(
+            models.Q(object_label__icontains=object_query) | models.Q(object_id=object_query)
+        )
+    if action:
+        entries = entries.filter(action=action)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    return entries

@@ -1,0 +1,32 @@
+"""The main navigation: each entry shows for the roles whose permission it needs."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.permissions import Permission
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str | Promise
+    url_name: str
+    permission: Permission | None
+    section: str
+
+
+ENTRIES = [
+    Entry(_("Home"), "core:home", None, "core"),
+    Entry(_("Clients"), "clients:list", Permission.CLIENT_READ, "clients"),
+    Entry(_("Audit log"), "audit:search", Permission.AUDIT_READ, "audit"),
+    Entry(_("Users"), "accounts:user_list", Permission.USER_MANAGE, "accounts"),
+    Entry(_("Centre"), "centres:list", Permission.CENTRE_CONFIGURE, "centres"),
+]
+
+
+def entries_for(user: object) -> list[Entry]:
+    can = getattr(user, "can", None)
+    if can is None:
+        return []
+    return [e for e in ENTRIES if e.permission is None or can(e.permission)]

@@ -1,0 +1,104 @@
+"""The demo installation: three fictional centres, one account per role in each, synthetic files.
+
+Every name, address and phone number here is invented. Running it again changes nothing.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts import twofactor
+from haven.accounts.models import User
+from haven.accounts.permissions import CENTRE_ROLES, Role
+from haven.centres.models import Centre
+from haven.clients import services as clients
+from haven.clients.models import Client, Gender
+
+DEMO_PASSWORD = "haven-demo-2026"
+
+CENTRES = [
+    {"code": "BXL", "name": "Centrum Anker Brussel", "languages": ["nl", "fr"],
+     "address": "Ankerstraat 1, 1000 Brussel (fictional)", "phone": "+32 2 000 00 01"},
+    {"code": "ANT", "name": "Centrum Vuurbaak Antwerpen", "languages": ["nl"],
+     "address": "Bakenlei 2, 2000 Antwerpen (fictional)", "phone": "+32 3 000 00 02"},
+    {"code": "LIE", "name": "Centre Phare Liège", "languages": ["fr"],
+     "address": "Rue du Phare 3, 4000 Liège (fictional)", "phone": "+32 4 000 00 03"},
+]
+
+PSEUDONYMS = ["Amber", "Birch", "Cedar", "Dune", "Ember", "Fern", "Grove", "Harbor", "Iris",
+              "Juniper", "Kestrel", "Lark", "Maple", "Nova", "Olive", "Pine", "Quill", "Reed"]
+GIVEN = ["Ana", "Mara", "Ioana", "Blessing", "Joy", "Elena", "Tran", "Amir", "Yonas", "Lina"]
+FAMILY = ["Testescu", "Fictiva", "Exempla", "Demovic", "Samplova", "Placeholder", "Mockeri"]
+NATIONALITIES = ["RO", "NG", "BG", "VN", "ER", "AL", "MA", "UA", "CN", "BR", "ZZ"]
+
+
+@dataclass
+class Login:
+    username: str
+    role: str
+    centre: str
+    totp_key: str
+
+
+@transaction.atomic
+def build(seed: int = 2026) -> list[Login]:
+    rng = random.Random(seed)
+    logins: list[Login] = []
+    for spec in CENTRES:
+        centre, _created = Centre.objects.get_or_create(code=spec["code"], defaults=spec)
+        for role in CENTRE_ROLES:
+            user = _user(centre, role)
+            logins.append(Login(user.username, str(role.label), centre.code, _totp_key(user)))
+        _clients(centre, rng)
+    return logins
+
+
+def _user(centre: Centre, role: Role) -> User:
+    username = f"{centre.code.lower()}-{role.value.replace('_', '-')}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, centre=centre, role=role, is_demo=True,
+                    first_name=str(role.label), last_name=centre.code,
+                    language=centre.languages[0])
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    if not twofactor.has_authenticator(user):
+        TOTPDevice.objects.create(user=user, name=twofactor.TOTP_NAME, confirmed=True)
+    return user
+
+
+def _totp_key(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return twofactor.secret_base32(device).replace(" ", "")
+
+
+def _clients(centre: Centre, rng: random.Random, count: int = 12) -> None:
+    if Client.objects.filter(centre=centre).exists():
+        return
+    director = User.objects.get(username=f"{centre.code.lower()}-director")
+    for _ in range(count):
+        year = rng.randint(1975, 2007)
+        clients.create_client(
+            by=director,
+            centre=centre,
+            data={
+                "pseudonym": rng.choice(PSEUDONYMS),
+                "gender": rng.choice([Gender.FEMALE, Gender.FEMALE, Gender.MALE, Gender.OTHER]),
+                "birth_year": year,
+                "nationality": rng.choice(NATIONALITIES),
+                "languages": rng.choice(["ro", "en", "fr", "ti", "sq", "vi", "ar"]),
+                "legal_name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
+                "documented_birth_date": datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                "phone": f"+32 470 00 {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                "address": f"Voorbeeldstraat {rng.randint(1, 200)}, 1000 Brussel (fictional)",
+                "emergency_contact": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} (fictional)",
+            },
+        )
+
+
+def is_demo_installation() -> bool:
+    """True when no account exists other than demo accounts (and the installation admin)."""
+    return not User.objects.filter(is_demo=False, centre__isnull=False).exists()

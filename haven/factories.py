@@ -1,0 +1,61 @@
+"""factory_boy factories for tests and benchmarks; every value synthetic."""
+
+import datetime
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import User
+from haven.accounts.permissions import Role
+from haven.centres.models import Centre
+from haven.clients.models import Client, Gender
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"C{chr(65 + n % 26)}{chr(65 + n // 26 % 26)}")
+    name = factory.LazyAttribute(lambda o: f"Test centre {o.code}")
+    languages = factory.LazyFunction(lambda: ["nl", "fr"])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    centre = factory.SubFactory(CentreFactory)
+    role = Role.PSYCHOSOCIAL
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    class Params:
+        without_2fa = factory.Trait(authenticator=False)
+
+    @factory.post_generation
+    def authenticator(obj, create, extracted, **kwargs):  # noqa: N805
+        obj.save()
+        if create and extracted is not False:
+            TOTPDevice.objects.get_or_create(
+                user=obj, confirmed=True, defaults={"name": "authenticator"}
+            )
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    centre = factory.SubFactory(CentreFactory)
+    file_code = factory.Sequence(lambda n: f"T-2026-{n:04d}")
+    pseudonym = factory.Faker("first_name")
+    gender = Gender.FEMALE
+    birth_year = 1995
+    nationality = "RO"
+    legal_name = "Ioana Testescu"
+    documented_birth_date = datetime.date(1995, 4, 12)
+    phone = "+32 470 00 11 22"
+    address = "Voorbeeldstraat 7, 1000 Brussel"
+    emergency_contact = "Maria Testescu"

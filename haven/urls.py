@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("haven.core.urls")),
+    path("", include("haven.accounts.urls")),
+    path("centres/", include("haven.centres.urls")),
+    path("clients/", include("haven.clients.urls")),
+    path("audit/", include("haven.audit.urls")),
+]
+
+handler400 = "haven.core.views.bad_request"
+handler403 = "haven.core.views.permission_denied"
+handler404 = "haven.core.views.page_not_found"
+handler500 = "haven.core.views.server_error"
