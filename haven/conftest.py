@@ -39,8 +39,10 @@ def centre_b(db: Any) -> Centre:
 @pytest.fixture
 def users(centre_a: Centre) -> dict[Role, User]:
     """One user per centre role in centre A, each with a confirmed authenticator."""
-    return {role: UserFactory(centre=centre_a, role=role, username=f"a-{role.value}")
-            for role in CENTRE_ROLES}
+    return {
+        role: UserFactory(centre=centre_a, role=role, username=f"a-{role.value}")
+        for role in CENTRE_ROLES
+    }
 
 
 @pytest.fixture

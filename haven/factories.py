@@ -30,18 +30,24 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     centre = factory.SubFactory(CentreFactory)
     role = Role.PSYCHOSOCIAL
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
-
-    class Params:
-        without_2fa = factory.Trait(authenticator=False)
 
     @factory.post_generation
-    def authenticator(obj, create, extracted, **kwargs):  # noqa: N805
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "correct horse battery")
         obj.save()
-        if create and extracted is not False:
+
+    @factory.post_generation
+    def authenticator(obj, create, extracted, **kwargs):
+        if create and not obj._without_2fa:
             TOTPDevice.objects.get_or_create(
                 user=obj, confirmed=True, defaults={"name": "authenticator"}
             )
+
+    @classmethod
+    def _create(cls, model_class, *args, without_2fa=False, **kwargs):  # type: ignore[no-untyped-def]
+        obj = super()._create(model_class, *args, **kwargs)
+        obj._without_2fa = without_2fa
+        return obj
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

@@ -61,8 +61,10 @@ class UserForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") != Role.INSTALLATION_ADMIN and not data.get("centre"):
-            self.add_error("centre", _("Every account except the installation's administrator "
-                                       "belongs to a centre."))
+            self.add_error(
+                "centre",
+                _("Every account except the installation's administrator belongs to a centre."),
+            )
         return data
 
 

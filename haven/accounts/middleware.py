@@ -48,7 +48,7 @@ class AccessPolicyMiddleware:
             return HttpResponseRedirect(reverse(twofactor.next_step(user)))
         if access is Level.SIGNED_IN:
             return None
-        if not user.can(access):  # type: ignore[union-attr]
+        if not user.can(access):
             raise PermissionDenied
         return None
 
@@ -56,11 +56,16 @@ class AccessPolicyMiddleware:
         if request.COOKIES.get(SESSION_MARKER_COOKIE):
             messages.info(
                 request,
-                _("Your session ended after %(minutes)d minutes without activity. Please sign in again.")
+                _(
+                    "Your session ended after %(minutes)d minutes without activity. "
+                    "Please sign in again."
+                )
                 % {"minutes": settings.SESSION_COOKIE_AGE // 60},
             )
         query = urlencode({"next": request.path}) if request.method == "GET" else ""
-        response = HttpResponseRedirect(reverse(settings.LOGIN_URL) + (f"?{query}" if query else ""))
+        response = HttpResponseRedirect(
+            reverse(settings.LOGIN_URL) + (f"?{query}" if query else "")
+        )
         response.delete_cookie(SESSION_MARKER_COOKIE)
         return response
 

@@ -56,12 +56,22 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.PSYCHOSOCIAL: frozenset(
-        {P.CLIENT_READ, P.CLIENT_CREATE, P.CLIENT_UPDATE, P.CLIENT_IDENTITY_READ,
-         P.CLIENT_IDENTITY_UPDATE}
+        {
+            P.CLIENT_READ,
+            P.CLIENT_CREATE,
+            P.CLIENT_UPDATE,
+            P.CLIENT_IDENTITY_READ,
+            P.CLIENT_IDENTITY_UPDATE,
+        }
     ),
     Role.LEGAL: frozenset(
-        {P.CLIENT_READ, P.CLIENT_CREATE, P.CLIENT_UPDATE, P.CLIENT_IDENTITY_READ,
-         P.CLIENT_IDENTITY_UPDATE}
+        {
+            P.CLIENT_READ,
+            P.CLIENT_CREATE,
+            P.CLIENT_UPDATE,
+            P.CLIENT_IDENTITY_READ,
+            P.CLIENT_IDENTITY_UPDATE,
+        }
     ),
     Role.ADMIN_FINANCE: frozenset({P.CLIENT_READ, P.STATISTICS_READ}),
     Role.TRAINING: frozenset({P.STATISTICS_READ}),

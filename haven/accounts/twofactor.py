@@ -23,7 +23,9 @@ def is_verified(request: HttpRequest) -> bool:
         return False
     if settings.DEMO_SKIP_2FA and getattr(user, "is_demo", False):
         return True
-    return bool(user.is_verified())  # type: ignore[union-attr]
+    # Right after auth.login() in the same request, the user is not yet wrapped by OTPMiddleware.
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
 
 
 def has_authenticator(user: User) -> bool:

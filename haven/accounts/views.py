@@ -49,8 +49,13 @@ def login(request: HttpRequest) -> HttpResponse:
             response = HttpResponseRedirect(request.session.pop(NEXT_KEY))
         else:
             response = redirect(twofactor.next_step(user))
-        response.set_cookie(SESSION_MARKER_COOKIE, "1", httponly=True, samesite="Lax",
-                            secure=settings.SESSION_COOKIE_SECURE)
+        response.set_cookie(
+            SESSION_MARKER_COOKIE,
+            "1",
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
         return response
     return render(request, "accounts/login.html", {"form": form})
 
@@ -75,8 +80,13 @@ def verify(request: HttpRequest) -> HttpResponse:
             auth.logout(request)
             messages.error(request, _("Too many wrong codes. Sign in again."))
             return redirect("accounts:login")
-        form.add_error("code", _("This code is not right. Codes change every 30 seconds: "
-                                 "check your phone's clock and try the newest code."))
+        form.add_error(
+            "code",
+            _(
+                "This code is not right. Codes change every 30 seconds: "
+                "check your phone's clock and try the newest code."
+            ),
+        )
     return render(request, "accounts/verify.html", {"form": form})
 
 
@@ -91,12 +101,23 @@ def enrol(request: HttpRequest) -> HttpResponse:
         codes = twofactor.confirm_enrolment(request, device, form.cleaned_data["code"])
         if codes is not None:
             audit.record(Action.LOGIN, actor=user, note="second factor enrolled")
-            return render(request, "accounts/recovery_codes.html",
-                          {"codes": codes, "next": request.session.pop(NEXT_KEY, None)})
-        form.add_error("code", _("This code is not right. Scan the QR code again, or type "
-                                 "the key by hand, then enter the newest code."))
-    context = {"form": form, "qr_svg": twofactor.qr_svg(device),
-               "secret": twofactor.secret_base32(device)}
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": request.session.pop(NEXT_KEY, None)},
+            )
+        form.add_error(
+            "code",
+            _(
+                "This code is not right. Scan the QR code again, or type "
+                "the key by hand, then enter the newest code."
+            ),
+        )
+    context = {
+        "form": form,
+        "qr_svg": twofactor.qr_svg(device),
+        "secret": twofactor.secret_base32(device),
+    }
     return render(request, "accounts/enrol.html", context)
 
 
@@ -106,8 +127,9 @@ def security(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         codes = twofactor.new_recovery_codes(user)
         return render(request, "accounts/recovery_codes.html", {"codes": codes})
-    return render(request, "accounts/security.html",
-                  {"remaining": twofactor.remaining_recovery_codes(user)})
+    return render(
+        request, "accounts/security.html", {"remaining": twofactor.remaining_recovery_codes(user)}
+    )
 
 
 @require_POST
@@ -139,12 +161,20 @@ def user_list(request: HttpRequest) -> HttpResponse:
         users = users.filter(username__icontains=query)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     with_device = set(
-        twofactor.TOTPDevice.objects.filter(confirmed=True, user__in=page.object_list)
-        .values_list("user_id", flat=True)
+        twofactor.TOTPDevice.objects.filter(confirmed=True, user__in=page.object_list).values_list(
+            "user_id", flat=True
+        )
     )
-    return render(request, "accounts/user_list.html",
-                  {"page": page, "query": query, "page_query": urlencode({"q": query}) if query else "",
-                   "with_device": with_device})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": page,
+            "query": query,
+            "page_query": urlencode({"q": query}) if query else "",
+            "with_device": with_device,
+        },
+    )
 
 
 @requires(Permission.USER_MANAGE)
@@ -168,9 +198,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_user(by=admin, user=user, data=form.cleaned_data)
         messages.success(request, _("Account %(name)s saved.") % {"name": user.username})
         return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html",
-                  {"form": form, "account": user,
-                   "has_device": twofactor.has_authenticator(user)})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "account": user, "has_device": twofactor.has_authenticator(user)},
+    )
 
 
 @require_POST
@@ -179,6 +211,9 @@ def user_reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     user = get_object_or_404(User.objects.manageable_by(admin), pk=pk)
     services.reset_second_factor(by=admin, user=user)
-    messages.success(request, _("The second factor of %(name)s is removed: they set up a new one "
-                                "at their next sign-in.") % {"name": user.username})
+    messages.success(
+        request,
+        _("The second factor of %(name)s is removed: they set up a new one at their next sign-in.")
+        % {"name": user.username},
+    )
     return redirect("accounts:user_edit", pk=user.pk)

@@ -10,12 +10,14 @@ class AuditSearchForm(forms.Form):
         label=_("Object"), required=False, help_text=_("A file code, or an object number.")
     )
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("All"))] + list(Action.choices)
+        label=_("Action"), required=False, choices=[("", _("All")), *Action.choices]
     )
-    since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -18,5 +18,6 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/search.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/search.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

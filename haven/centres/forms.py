@@ -9,18 +9,30 @@ from haven.centres.models import Centre, Weekday
 
 class CentreForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Working languages"), choices=settings.LANGUAGES,
+        label=_("Working languages"),
+        choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
     )
     office_days = forms.TypedMultipleChoiceField(
-        label=_("Office days"), choices=Weekday.choices, coerce=int,
+        label=_("Office days"),
+        choices=Weekday.choices,
+        coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Centre
-        fields = ["code", "name", "languages", "office_days", "office_opens", "office_closes",
-                  "phone", "address", "is_case_holding"]
+        fields = [
+            "code",
+            "name",
+            "languages",
+            "office_days",
+            "office_opens",
+            "office_closes",
+            "phone",
+            "address",
+            "is_case_holding",
+        ]
         widgets = {
             "office_opens": forms.TimeInput(attrs={"type": "time"}),
             "office_closes": forms.TimeInput(attrs={"type": "time"}),

@@ -18,7 +18,7 @@ M = TypeVar("M", bound=models.Model)
 def scoped_or_404(model: type[M], user: Any, **lookup: Any) -> M:
     manager = model._default_manager
     try:
-        return manager.for_centre(user.centre).get(**lookup)  # type: ignore[attr-defined, no-any-return]
+        return manager.for_centre(user.centre).get(**lookup)  # type: ignore[attr-defined]
     except (model.DoesNotExist, ValueError) as exc:  # type: ignore[attr-defined]
         other = manager.filter(**lookup).first() if not isinstance(exc, ValueError) else None
         if other is not None:

@@ -14,6 +14,9 @@ class IdentityForm(forms.ModelForm):
         model = Client
         fields = list(IDENTITY_FIELDS)
         widgets = {
+            "legal_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "aliases": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
             "address": forms.Textarea(attrs={"rows": 3}),
             "emergency_contact": forms.Textarea(attrs={"rows": 2}),
         }

@@ -15,8 +15,14 @@ class Gender(models.TextChoices):
     UNKNOWN = "U", _("Unknown")
 
 
-IDENTITY_FIELDS = ("legal_name", "aliases", "documented_birth_date", "phone", "address",
-                   "emergency_contact")
+IDENTITY_FIELDS = (
+    "legal_name",
+    "aliases",
+    "documented_birth_date",
+    "phone",
+    "address",
+    "emergency_contact",
+)
 
 
 class Client(CentreScoped):
@@ -30,13 +36,18 @@ class Client(CentreScoped):
     pseudonym = models.CharField(
         _("pseudonym"), max_length=60, help_text=_("The name used in daily work and notes.")
     )
-    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices,
-                              default=Gender.UNKNOWN)
+    gender = models.CharField(
+        _("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN
+    )
     birth_year = models.PositiveSmallIntegerField(
         _("birth year (known or estimated)"), null=True, blank=True
     )
-    nationality = models.CharField(_("nationality"), max_length=4, blank=True,
-                                   help_text=_("ISO country code, e.g. RO, NG, ZZ for unknown."))
+    nationality = models.CharField(
+        _("nationality"),
+        max_length=4,
+        blank=True,
+        help_text=_("ISO country code, e.g. RO, NG, ZZ for unknown."),
+    )
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
 
     legal_name = EncryptedTextField(_("legal name"), blank=True)
@@ -48,8 +59,13 @@ class Client(CentreScoped):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -56,8 +56,12 @@ def update_client(*, by: User, client: Client, data: dict[str, Any]) -> Client:
 @transaction.atomic
 def open_file(*, by: User, client: Client, with_identity: bool) -> None:
     """Record that a user looked at a client's file (and whether identity was shown)."""
-    audit.record(Action.VIEW, actor=by, obj=client,
-                 note="identity shown" if with_identity else "pseudonymous view")
+    audit.record(
+        Action.VIEW,
+        actor=by,
+        obj=client,
+        note="identity shown" if with_identity else "pseudonymous view",
+    )
 
 
 def identity_of(client: Client) -> dict[str, Any]:

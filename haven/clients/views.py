@@ -21,7 +21,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     clients = services.search(request.user.centre, query)  # type: ignore[union-attr]
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
-    return render(request, "clients/list.html", {"page": page, "query": query, "page_query": urlencode({"q": query}) if query else ""},
+    return render(
+        request,
+        "clients/list.html",
+        {"page": page, "query": query, "page_query": urlencode({"q": query}) if query else ""},
     )
 
 

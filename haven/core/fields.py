@@ -43,18 +43,11 @@ class EncryptedMixin:
         return value if prepared else self.get_prep_value(value)
 
 
-class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[misc]
+class EncryptedTextField(EncryptedMixin, models.TextField):
     """Free text (names, addresses, phone numbers) encrypted at rest."""
 
-    def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
 
-        if not kwargs.get("widget") and self.max_length is None:
-            kwargs.setdefault("widget", forms.TextInput)
-        return super().formfield(**kwargs)
-
-
-class EncryptedDateField(EncryptedMixin, models.TextField):  # type: ignore[misc]
+class EncryptedDateField(EncryptedMixin, models.TextField):
     """A date encrypted at rest (a birth date on documents)."""
 
     def to_text(self, value: Any) -> str:
@@ -68,7 +61,7 @@ class EncryptedDateField(EncryptedMixin, models.TextField):  # type: ignore[misc
             return value
         return datetime.date.fromisoformat(str(value))
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         from django import forms
 
         kwargs.setdefault("form_class", forms.DateField)

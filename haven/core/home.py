@@ -43,13 +43,18 @@ def build(user: User) -> Home:
         }
     if user.can(Permission.STATISTICS_READ):
         counts = dict(
-            Client.objects.values_list("centre_id").annotate(n=Count("id")).values_list("centre_id", "n")
+            Client.objects.values_list("centre_id")
+            .annotate(n=Count("id"))
+            .values_list("centre_id", "n")
         )
         for centre in Centre.objects.filter(is_case_holding=True):
             clients = counts.get(centre.pk, 0)
             own = centre.pk == user.centre_id and user.role != Role.RAPPORTEUR
             home.centre_figures.append(
-                {"name": centre.name, "clients": clients,
-                 "suppressed": not own and 0 < clients < SMALL_CELL}
+                {
+                    "name": centre.name,
+                    "clients": clients,
+                    "suppressed": not own and 0 < clients < SMALL_CELL,
+                }
             )
     return home

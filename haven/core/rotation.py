@@ -1,5 +1,7 @@
 """Re-encrypt every identity field with the current key (the first of HAVEN_FIELD_KEYS)."""
 
+from typing import Any
+
 from django.apps import apps
 from django.db import connection, transaction
 
@@ -43,12 +45,15 @@ def rotate_all() -> dict[str, int]:
                     last = rows[-1][0]
         counts[model._meta.label] = changed
     with transaction.atomic():
-        audit.record(Action.KEY_ROTATION, actor_name="haven rotate_keys",
-                     note=", ".join(f"{k}: {v}" for k, v in counts.items()))
+        audit.record(
+            Action.KEY_ROTATION,
+            actor_name="haven rotate_keys",
+            note=", ".join(f"{k}: {v}" for k, v in counts.items()),
+        )
     return counts
 
 
-def _batch(table: str, pk: str, column: str, after: object) -> list[tuple[object, str]]:
+def _batch(table: str, pk: str, column: str, after: Any) -> list[tuple[Any, str]]:
     where = f"WHERE {pk} > %s " if after is not None else ""
     params = [after] if after is not None else []
     with connection.cursor() as cursor:

@@ -35,12 +35,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
         language = form.cleaned_data["language"]
         translation.activate(language)
         if request.user.is_authenticated:
-            account_services.set_language(request.user, language)  # type: ignore[arg-type]
+            account_services.set_language(request.user, language)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite="Lax",
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=True,
         )

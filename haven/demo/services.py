@@ -20,16 +20,49 @@ from haven.clients.models import Client, Gender
 DEMO_PASSWORD = "haven-demo-2026"
 
 CENTRES = [
-    {"code": "BXL", "name": "Centrum Anker Brussel", "languages": ["nl", "fr"],
-     "address": "Ankerstraat 1, 1000 Brussel (fictional)", "phone": "+32 2 000 00 01"},
-    {"code": "ANT", "name": "Centrum Vuurbaak Antwerpen", "languages": ["nl"],
-     "address": "Bakenlei 2, 2000 Antwerpen (fictional)", "phone": "+32 3 000 00 02"},
-    {"code": "LIE", "name": "Centre Phare Liège", "languages": ["fr"],
-     "address": "Rue du Phare 3, 4000 Liège (fictional)", "phone": "+32 4 000 00 03"},
+    {
+        "code": "BXL",
+        "name": "Centrum Anker Brussel",
+        "languages": ["nl", "fr"],
+        "address": "Ankerstraat 1, 1000 Brussel (fictional)",
+        "phone": "+32 2 000 00 01",
+    },
+    {
+        "code": "ANT",
+        "name": "Centrum Vuurbaak Antwerpen",
+        "languages": ["nl"],
+        "address": "Bakenlei 2, 2000 Antwerpen (fictional)",
+        "phone": "+32 3 000 00 02",
+    },
+    {
+        "code": "LIE",
+        "name": "Centre Phare Liège",
+        "languages": ["fr"],
+        "address": "Rue du Phare 3, 4000 Liège (fictional)",
+        "phone": "+32 4 000 00 03",
+    },
 ]
 
-PSEUDONYMS = ["Amber", "Birch", "Cedar", "Dune", "Ember", "Fern", "Grove", "Harbor", "Iris",
-              "Juniper", "Kestrel", "Lark", "Maple", "Nova", "Olive", "Pine", "Quill", "Reed"]
+PSEUDONYMS = [
+    "Amber",
+    "Birch",
+    "Cedar",
+    "Dune",
+    "Ember",
+    "Fern",
+    "Grove",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lark",
+    "Maple",
+    "Nova",
+    "Olive",
+    "Pine",
+    "Quill",
+    "Reed",
+]
 GIVEN = ["Ana", "Mara", "Ioana", "Blessing", "Joy", "Elena", "Tran", "Amir", "Yonas", "Lina"]
 FAMILY = ["Testescu", "Fictiva", "Exempla", "Demovic", "Samplova", "Placeholder", "Mockeri"]
 NATIONALITIES = ["RO", "NG", "BG", "VN", "ER", "AL", "MA", "UA", "CN", "BR", "ZZ"]
@@ -45,7 +78,7 @@ class Login:
 
 @transaction.atomic
 def build(seed: int = 2026) -> list[Login]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     logins: list[Login] = []
     for spec in CENTRES:
         centre, _created = Centre.objects.get_or_create(code=spec["code"], defaults=spec)
@@ -60,9 +93,15 @@ def _user(centre: Centre, role: Role) -> User:
     username = f"{centre.code.lower()}-{role.value.replace('_', '-')}"
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, centre=centre, role=role, is_demo=True,
-                    first_name=str(role.label), last_name=centre.code,
-                    language=centre.languages[0])
+        user = User(
+            username=username,
+            centre=centre,
+            role=role,
+            is_demo=True,
+            first_name=str(role.label),
+            last_name=centre.code,
+            language=centre.languages[0],
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
     if not twofactor.has_authenticator(user):
@@ -91,7 +130,9 @@ def _clients(centre: Centre, rng: random.Random, count: int = 12) -> None:
                 "nationality": rng.choice(NATIONALITIES),
                 "languages": rng.choice(["ro", "en", "fr", "ti", "sq", "vi", "ar"]),
                 "legal_name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
-                "documented_birth_date": datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                "documented_birth_date": datetime.date(
+                    year, rng.randint(1, 12), rng.randint(1, 28)
+                ),
                 "phone": f"+32 470 00 {rng.randint(10, 99)} {rng.randint(10, 99)}",
                 "address": f"Voorbeeldstraat {rng.randint(1, 200)}, 1000 Brussel (fictional)",
                 "emergency_contact": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} (fictional)",

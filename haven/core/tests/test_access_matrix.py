@@ -25,10 +25,16 @@ OBJECTS: dict[str, Callable[[Centre], Any]] = {
 }
 
 
-def patterns(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+def patterns(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else (entry.namespace or namespace)
+            )
             yield from patterns(entry, inner)
         elif entry.name:
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
@@ -49,7 +55,9 @@ def url_for(name: str, pattern: URLPattern, centre: Centre) -> str:
 
 
 def is_login_redirect(response: Any) -> bool:
-    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:login")
+    )
 
 
 def test_every_view_declares_who_may_reach_it() -> None:
@@ -82,7 +90,9 @@ def test_each_role_is_allowed_or_refused_exactly_as_the_permission_table_says(
         response = signed_in(users[role]).get(url)
         allowed = not isinstance(access, Permission) or role_has(role, access)
         if allowed:
-            assert response.status_code in (200, 302, 405), f"{role} on {name}: {response.status_code}"
+            assert response.status_code in (200, 302, 405), (
+                f"{role} on {name}: {response.status_code}"
+            )
             assert not is_login_redirect(response)
         else:
             assert response.status_code == 403, f"{role} on {name}: {response.status_code}"

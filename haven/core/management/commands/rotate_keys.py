@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for model, count in rotate_all().items():
             self.stdout.write(f"{model}: {count} values re-encrypted")
-        self.stdout.write(self.style.SUCCESS(
-            "Done. Old keys may now be removed from HAVEN_FIELD_KEYS."))
+        self.stdout.write(
+            self.style.SUCCESS("Done. Old keys may now be removed from HAVEN_FIELD_KEYS.")
+        )

@@ -11,10 +11,16 @@ class Command(BaseCommand):
     help = "Build the demo installation (fictional centres, one account per role, synthetic files)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--reset", action="store_true",
-                            help="Empty the database first (only a demo installation).")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the database already has centres.")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Empty the database first (only a demo installation).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has centres.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from haven.centres.models import Centre
@@ -27,10 +33,12 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds centres; demo not loaded.")
             return
         logins = services.build()
-        self.stdout.write(self.style.SUCCESS("Demo installation ready. Every password: "
-                                             f"{services.DEMO_PASSWORD}"))
-        self.stdout.write("Second factor: add the key to an authenticator app "
-                          "(or `oathtool --totp -b KEY`).")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo installation ready. Every password: {services.DEMO_PASSWORD}")
+        )
+        self.stdout.write(
+            "Second factor: add the key to an authenticator app (or `oathtool --totp -b KEY`)."
+        )
         if settings.DEMO_SKIP_2FA:
             self.stdout.write("HAVEN_DEMO_SKIP_2FA=1: demo accounts skip the second factor.")
         width = max(len(login.username) for login in logins)
