@@ -24,6 +24,7 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.DEMO_SKIP_2FA = False
+    settings.LANGUAGE_CODE = "en"  # tests read English; translated pages are tested as such
 
 
 @pytest.fixture

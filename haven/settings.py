@@ -151,7 +151,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.integer("HAVEN_PROXY_COUNT", 0) or None
+# Behind a reverse proxy: how many trusted proxies append to X-Forwarded-For (haven.core.net).
+PROXY_COUNT = env.integer("HAVEN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "haven.core.net.client_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # --- sessions and cookies --------------------------------------------------------------------

@@ -13,10 +13,10 @@ from haven.centres.models import Centre
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(
-            "This user name and password do not match. Check both and try again; after "
+            "The user name and password do not match. Check both and try again; after "
             "several failures the account is locked for a while."
         ),
-        "inactive": _("This account is switched off. Ask your administrator."),
+        "inactive": _("This account is deactivated. Ask your administrator."),
     }
 
 
@@ -63,7 +63,10 @@ class UserForm(forms.ModelForm):
         if data.get("role") != Role.INSTALLATION_ADMIN and not data.get("centre"):
             self.add_error(
                 "centre",
-                _("Every account except the installation's administrator belongs to a centre."),
+                _(
+                    "Choose a centre: every account except the installation's "
+                    "administrator belongs to one."
+                ),
             )
         return data
 

@@ -148,7 +148,7 @@ class PasswordChange(PasswordChangeView):
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        messages.success(self.request, _("Your password is changed."))
+        messages.success(self.request, _("Your password has been changed."))
         return super().form_valid(form)
 
 
@@ -213,7 +213,10 @@ def user_reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
     services.reset_second_factor(by=admin, user=user)
     messages.success(
         request,
-        _("The second factor of %(name)s is removed: they set up a new one at their next sign-in.")
+        _(
+            "The second factor of %(name)s has been removed: they will set up a new one "
+            "at their next sign-in."
+        )
         % {"name": user.username},
     )
     return redirect("accounts:user_edit", pk=user.pk)

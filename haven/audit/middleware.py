@@ -3,13 +3,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from haven.audit.context import current_ip
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client address as the proxy chain reports it (django-axes' reading, shared)."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+from haven.core.net import client_ip
 
 
 class RequestContextMiddleware:

@@ -6,15 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.centres.models import Centre
 
 
 class Action(models.TextChoices):
-    CREATE = "create", _("created")
-    UPDATE = "update", _("changed")
-    DELETE = "delete", _("deleted")
-    VIEW = "view", _("viewed")
+    CREATE = "create", pgettext_lazy("audit action", "created")
+    UPDATE = "update", pgettext_lazy("audit action", "changed")
+    DELETE = "delete", pgettext_lazy("audit action", "deleted")
+    VIEW = "view", pgettext_lazy("audit action", "viewed")
     DENIED = "denied", _("refused (other centre)")
     LOGIN = "login", _("signed in")
     LOGIN_FAILED = "login_failed", _("failed sign-in")

@@ -10,6 +10,8 @@ from haven.centres.models import Centre
 from haven.core.fields import encrypted_fields
 
 MASK = "•••"
+# Bookkeeping that every change touches: the entry's own time and the object's id say it all.
+NOT_RECORDED = {"id", "created_at", "updated_at"}
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -23,7 +25,7 @@ def diff(before: dict[str, Any], obj: models.Model) -> dict[str, dict[str, Any]]
     changes: dict[str, dict[str, Any]] = {}
     for name, new in snapshot(obj).items():
         old = before.get(name)
-        if old == new:
+        if old == new or name in NOT_RECORDED:
             continue
         if name in secret:
             changes[name] = {"from": MASK if old else "", "to": MASK if new else ""}
@@ -33,7 +35,10 @@ def diff(before: dict[str, Any], obj: models.Model) -> dict[str, dict[str, Any]]
 
 
 def created(obj: models.Model) -> dict[str, dict[str, Any]]:
-    return diff({}, obj)
+    """The values a new object was created with (empty ones left out)."""
+    return {
+        name: change for name, change in diff({}, obj).items() if change["to"] not in ("", None)
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -29,13 +29,13 @@ class Centre(models.Model):
         _("code"),
         max_length=8,
         unique=True,
-        help_text=_("Short capital letters used in file codes, e.g. BXL."),
+        help_text=_("Two to eight capital letters that start every file code, e.g. BXL."),
     )
     name = models.CharField(_("name"), max_length=200)
     languages = models.JSONField(
         _("working languages"),
         default=list,
-        help_text=_("Languages of the centre's letters and interface (nl, fr, en)."),
+        help_text=_("The languages the centre works and writes in."),
     )
     office_days = models.JSONField(_("office days"), default=default_office_days)
     office_opens = models.TimeField(_("office opens"), default=datetime.time(9, 0))
@@ -65,7 +65,12 @@ class Centre(models.Model):
         allowed = {code for code, _name in settings.LANGUAGES}
         unknown = [lang for lang in self.languages if lang not in allowed]
         if unknown:
-            raise ValidationError({"languages": _("Unknown language: %s") % ", ".join(unknown)})
+            raise ValidationError(
+                {
+                    "languages": _("Choose among the listed languages, not: %(codes)s")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
 
     def is_office_hours(self, moment: datetime.datetime) -> bool:
         """Whether a moment (aware) falls within the centre's office hours, in local time."""

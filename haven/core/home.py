@@ -18,6 +18,7 @@ class Home:
     recent_audit: list[Any] = field(default_factory=list)
     accounts: dict[str, int] | None = None
     centre_figures: list[dict[str, Any]] = field(default_factory=list)
+    small_cell: int = SMALL_CELL
 
 
 def build(user: User) -> Home:

@@ -21,7 +21,7 @@ ENTRIES = [
     Entry(_("Clients"), "clients:list", Permission.CLIENT_READ, "clients"),
     Entry(_("Audit log"), "audit:search", Permission.AUDIT_READ, "audit"),
     Entry(_("Users"), "accounts:user_list", Permission.USER_MANAGE, "accounts"),
-    Entry(_("Centre"), "centres:list", Permission.CENTRE_CONFIGURE, "centres"),
+    Entry(_("Centres"), "centres:list", Permission.CENTRE_CONFIGURE, "centres"),
 ]
 
 

@@ -26,6 +26,7 @@ def test_creating_a_client_is_audited_with_identity_values_masked(
     assert entry.object_label == client.file_code
     assert entry.changes["pseudonym"] == {"from": None, "to": "Fern"}
     assert entry.changes["legal_name"] == {"from": "", "to": MASK}
+    assert "phone" not in entry.changes and "id" not in entry.changes
     assert "Elena" not in str(entry.changes) and "Secret" not in str(entry.changes)
 
 
