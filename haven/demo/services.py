@@ -93,13 +93,12 @@ def _user(centre: Centre, role: Role) -> User:
     username = f"{centre.code.lower()}-{role.value.replace('_', '-')}"
     user = User.objects.filter(username=username).first()
     if user is None:
+        # No first name: the greeting shows the user name, and no untranslated role label.
         user = User(
             username=username,
             centre=centre,
             role=role,
             is_demo=True,
-            first_name=str(role.label),
-            last_name=centre.code,
             language=centre.languages[0],
         )
         user.set_password(DEMO_PASSWORD)
