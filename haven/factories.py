@@ -9,6 +9,9 @@ from haven.accounts.models import User
 from haven.accounts.permissions import Role
 from haven.centres.models import Centre
 from haven.clients.models import Client, Gender
+from haven.intake.models import Channel, Intake, Referrer
+from haven.oncall.models import Shift
+from haven.reference.models import Nationality
 
 
 class CentreFactory(factory.django.DjangoModelFactory):
@@ -50,6 +53,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         return obj
 
 
+class NationalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nationality
+        django_get_or_create = ("code",)
+
+    code = "RO"
+    name_en = factory.LazyAttribute(lambda o: f"Country {o.code}")
+    name_nl = factory.LazyAttribute(lambda o: f"Land {o.code}")
+    name_fr = factory.LazyAttribute(lambda o: f"Pays {o.code}")
+
+
 class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Client
@@ -59,9 +73,42 @@ class ClientFactory(factory.django.DjangoModelFactory):
     pseudonym = factory.Faker("first_name")
     gender = Gender.FEMALE
     birth_year = 1995
-    nationality = "RO"
+    nationality = factory.LazyFunction(lambda: NationalityFactory(code="RO"))
     legal_name = "Ioana Testescu"
     documented_birth_date = datetime.date(1995, 4, 12)
     phone = "+32 470 00 11 22"
     address = "Voorbeeldstraat 7, 1000 Brussel"
     emergency_contact = "Maria Testescu"
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intake
+
+    centre = factory.SubFactory(CentreFactory)
+    code = factory.Sequence(lambda n: f"I-2026-{n:05d}")
+    received_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 3, 4, 10, 30, tzinfo=datetime.UTC)
+    )
+    channel = Channel.PHONE
+    referrer = Referrer.JUDICIAL
+    referrer_organisation = "Police zone Test-Noord"
+    summary = "Found during a labour inspection; speaks Romanian."
+    registered_by = factory.LazyAttribute(
+        lambda o: UserFactory(centre=o.centre, username=f"reg-{o.centre.code}")
+    )
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+
+    centre = factory.SubFactory(CentreFactory)
+    user = factory.LazyAttribute(
+        lambda o: UserFactory(centre=o.centre, username=f"oncall-{o.centre.code}")
+    )
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 3, 4, 17, 0, tzinfo=datetime.UTC)
+    )
+    ends_at = factory.LazyFunction(lambda: datetime.datetime(2026, 3, 5, 9, 0, tzinfo=datetime.UTC))
+    phone = "+32 470 00 00 99"

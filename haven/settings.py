@@ -61,7 +61,11 @@ INSTALLED_APPS = [
     "haven.centres",
     "haven.accounts",
     "haven.audit",
+    "haven.reference",
     "haven.clients",
+    "haven.intake",
+    "haven.guidance",
+    "haven.oncall",
     "haven.demo",
 ]
 

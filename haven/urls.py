@@ -5,6 +5,9 @@ urlpatterns = [
     path("", include("haven.accounts.urls")),
     path("centres/", include("haven.centres.urls")),
     path("clients/", include("haven.clients.urls")),
+    path("intakes/", include("haven.intake.urls")),
+    path("on-call/", include("haven.oncall.urls")),
+    path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
 ]
 

@@ -22,6 +22,18 @@ class Permission(StrEnum):
     USER_MANAGE = "accounts:user:manage"
     CENTRE_CONFIGURE = "centres:centre:configure"
     CENTRE_CREATE = "centres:centre:create"
+    INTAKE_READ = "intake:intake:read"
+    INTAKE_CREATE = "intake:intake:create"
+    """Register an intake (the quick intake at night included)."""
+    INTAKE_UPDATE = "intake:intake:update"
+    """Complete an intake, link the person, assign a worker."""
+    INTAKE_SCREEN = "intake:screening:write"
+    INTAKE_DECIDE = "intake:decision:write"
+    INTAKE_EXPORT = "intake:intake:export"
+    ONCALL_READ = "oncall:rota:read"
+    ONCALL_MANAGE = "oncall:rota:manage"
+    REFERENCE_MANAGE = "reference:list:manage"
+    """Add entries to reference lists (a nationality such as Tibet)."""
     STATISTICS_READ = "reports:statistics:read"
     """Aggregate figures only: never a record, never a name."""
 
@@ -42,47 +54,47 @@ class Role(models.TextChoices):
 
 P = Permission
 
+CASE_WORK = frozenset(
+    {
+        P.CLIENT_READ,
+        P.CLIENT_CREATE,
+        P.CLIENT_UPDATE,
+        P.CLIENT_IDENTITY_READ,
+        P.CLIENT_IDENTITY_UPDATE,
+        P.INTAKE_READ,
+        P.INTAKE_CREATE,
+        P.INTAKE_UPDATE,
+        P.INTAKE_SCREEN,
+        P.INTAKE_DECIDE,
+        P.ONCALL_READ,
+    }
+)
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.DIRECTOR: frozenset(
-        {
-            P.CLIENT_READ,
-            P.CLIENT_CREATE,
-            P.CLIENT_UPDATE,
-            P.CLIENT_IDENTITY_READ,
-            P.CLIENT_IDENTITY_UPDATE,
-            P.AUDIT_READ,
-            P.CENTRE_CONFIGURE,
-            P.STATISTICS_READ,
-        }
-    ),
-    Role.PSYCHOSOCIAL: frozenset(
-        {
-            P.CLIENT_READ,
-            P.CLIENT_CREATE,
-            P.CLIENT_UPDATE,
-            P.CLIENT_IDENTITY_READ,
-            P.CLIENT_IDENTITY_UPDATE,
-        }
-    ),
-    Role.LEGAL: frozenset(
-        {
-            P.CLIENT_READ,
-            P.CLIENT_CREATE,
-            P.CLIENT_UPDATE,
-            P.CLIENT_IDENTITY_READ,
-            P.CLIENT_IDENTITY_UPDATE,
-        }
-    ),
-    Role.ADMIN_FINANCE: frozenset({P.CLIENT_READ, P.STATISTICS_READ}),
-    Role.TRAINING: frozenset({P.STATISTICS_READ}),
+    Role.DIRECTOR: CASE_WORK
+    | {
+        P.INTAKE_EXPORT,
+        P.ONCALL_MANAGE,
+        P.AUDIT_READ,
+        P.CENTRE_CONFIGURE,
+        P.STATISTICS_READ,
+    },
+    Role.PSYCHOSOCIAL: CASE_WORK,
+    Role.LEGAL: CASE_WORK,
+    Role.ADMIN_FINANCE: frozenset({P.CLIENT_READ, P.ONCALL_READ, P.STATISTICS_READ}),
+    Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ}),
     # At night a bed is found for a pseudonym; no identity is needed and none is shown.
-    Role.NIGHT_STAFF: frozenset({P.CLIENT_READ, P.CLIENT_CREATE}),
+    Role.NIGHT_STAFF: frozenset(
+        {P.CLIENT_READ, P.CLIENT_CREATE, P.INTAKE_READ, P.INTAKE_CREATE, P.ONCALL_READ}
+    ),
     Role.VOLUNTEER: frozenset(),
     Role.RAPPORTEUR: frozenset({P.STATISTICS_READ}),
-    Role.SYSADMIN: frozenset({P.USER_MANAGE, P.CENTRE_CONFIGURE}),
+    Role.SYSADMIN: frozenset({P.USER_MANAGE, P.CENTRE_CONFIGURE, P.REFERENCE_MANAGE}),
     Role.DPO: frozenset({P.AUDIT_READ}),
     # Belongs to no centre: adds centres and manages every centre's accounts.
-    Role.INSTALLATION_ADMIN: frozenset({P.USER_MANAGE, P.CENTRE_CONFIGURE, P.CENTRE_CREATE}),
+    Role.INSTALLATION_ADMIN: frozenset(
+        {P.USER_MANAGE, P.CENTRE_CONFIGURE, P.CENTRE_CREATE, P.REFERENCE_MANAGE}
+    ),
 }
 
 CENTRE_ROLES = [role for role in Role if role != Role.INSTALLATION_ADMIN]

@@ -126,7 +126,7 @@ def _clients(centre: Centre, rng: random.Random, count: int = 12) -> None:
                 "pseudonym": rng.choice(PSEUDONYMS),
                 "gender": rng.choice([Gender.FEMALE, Gender.FEMALE, Gender.MALE, Gender.OTHER]),
                 "birth_year": year,
-                "nationality": rng.choice(NATIONALITIES),
+                "nationality_id": rng.choice(NATIONALITIES),
                 "languages": rng.choice(["ro", "en", "fr", "ti", "sq", "vi", "ar"]),
                 "legal_name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
                 "documented_birth_date": datetime.date(
