@@ -141,7 +141,7 @@ class Intake(CentreScoped):
     )
     first_meeting_on = models.DateField(_("first meeting on"), null=True, blank=True)
 
-    objects = IntakeQuerySet.as_manager()  # type: ignore[assignment, misc]
+    objects = IntakeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-received_at", "-id"]
