@@ -9,25 +9,23 @@ from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
 
+# A password hash never goes into the audit log; sign-ins are logged as such.
+NEVER_LOGGED = ("password", "last_login")
+
 
 @transaction.atomic
 def create_user(*, by: User, data: dict[str, Any], password: str) -> User:
     user = User(**data)
     user.set_password(password)
     user.save()
-    audit.record(Action.CREATE, actor=by, obj=user, changes=_public(audit.created(user)))
+    changes = {k: v for k, v in audit.created(user).items() if k not in NEVER_LOGGED}
+    audit.record(Action.CREATE, actor=by, obj=user, changes=changes)
     return user
 
 
 @transaction.atomic
 def update_user(*, by: User, user: User, data: dict[str, Any]) -> User:
-    before = audit.snapshot(User.objects.get(pk=user.pk))
-    for name, value in data.items():
-        setattr(user, name, value)
-    user.save()
-    changes = _public(audit.diff(before, user))
-    if changes:
-        audit.record(Action.UPDATE, actor=by, obj=user, changes=changes)
+    audit.save_changes(user, data, by=by, hidden=NEVER_LOGGED)
     return user
 
 
@@ -42,10 +40,3 @@ def set_language(user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
-
-
-def _public(changes: dict[str, Any]) -> dict[str, Any]:
-    """Never put a password hash into the audit log."""
-    changes.pop("password", None)
-    changes.pop("last_login", None)
-    return changes

@@ -41,6 +41,30 @@ def created(obj: models.Model) -> dict[str, dict[str, Any]]:
     }
 
 
+def save_changes(
+    obj: models.Model,
+    data: dict[str, Any],
+    *,
+    by: Any,
+    hidden: tuple[str, ...] = (),
+    centre: Centre | None = None,
+) -> dict[str, Any]:
+    """Set ``data`` on a saved object, save it and audit what changed; returns the changes.
+
+    The values before are read from the database, not from ``obj`` (a bound form may already
+    have changed it). ``hidden`` fields are never written to the log. Call inside the
+    transaction of the change.
+    """
+    before = snapshot(type(obj)._default_manager.get(pk=obj.pk))
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.save()
+    changes = {k: v for k, v in diff(before, obj).items() if k not in hidden}
+    if changes:
+        record(Action.UPDATE, actor=by, obj=obj, centre=centre, changes=changes)
+    return changes
+
+
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str | list | dict):
         return value

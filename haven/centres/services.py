@@ -24,11 +24,5 @@ def create_centre(*, by: User, data: dict[str, Any]) -> Centre:
 
 @transaction.atomic
 def update_centre(*, by: User, centre: Centre, data: dict[str, Any]) -> Centre:
-    before = audit.snapshot(Centre.objects.get(pk=centre.pk))
-    for name, value in data.items():
-        setattr(centre, name, value)
-    centre.save()
-    changes = audit.diff(before, centre)
-    if changes:
-        audit.record(Action.UPDATE, actor=by, obj=centre, centre=centre, changes=changes)
+    audit.save_changes(centre, data, by=by, centre=centre)
     return centre
