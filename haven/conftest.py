@@ -14,6 +14,8 @@ from haven.centres.models import Centre
 from haven.clients.models import Client
 from haven.factories import CentreFactory, ClientFactory, UserFactory
 
+pytest_plugins = ["haven.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
