@@ -52,10 +52,10 @@ def save_changes(
     """Set ``data`` on a saved object, save it and audit what changed; returns the changes.
 
     The values before are read from the database, not from ``obj`` (a bound form may already
-    have changed it). ``hidden`` fields are never written to the log. Call inside the
-    transaction of the change.
+    have changed it), locking the row until the transaction ends. ``hidden`` fields are never
+    written to the log. Call inside the transaction of the change.
     """
-    before = snapshot(type(obj)._default_manager.get(pk=obj.pk))
+    before = snapshot(type(obj)._default_manager.select_for_update().get(pk=obj.pk))
     for name, value in data.items():
         setattr(obj, name, value)
     obj.save()

@@ -1,5 +1,8 @@
-"""Client files: list and search by pseudonym, the file itself (every opening audited), edits."""
+"""Client files: list and search by pseudonym, the file itself (every opening audited), edits,
+and the check for likely duplicates before a new file is opened."""
 
+import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -7,20 +10,25 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from haven.accounts.access import requires
 from haven.accounts.permissions import Permission
 from haven.centres.scoping import scoped_or_404
 from haven.clients import services
 from haven.clients.forms import ClientForm, IdentityForm
-from haven.clients.models import Client
+from haven.clients.models import CONFIDENTIAL_FIELDS, Client
+from haven.reference.codes import Vulnerability
+
+PAGE_SIZE = 50
 
 
 @requires(Permission.CLIENT_READ)
+@require_safe
 def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     clients = services.search(request.user.centre, query)  # type: ignore[union-attr]
-    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "clients/list.html",
@@ -29,47 +37,126 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.CLIENT_CREATE)
+@require_http_methods(["GET", "POST"])
 def client_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    with_identity = user.can(Permission.CLIENT_IDENTITY_UPDATE)  # type: ignore[union-attr]
-    form = ClientForm(request.POST or None)
-    identity = IdentityForm(request.POST or None, prefix="id") if with_identity else None
-    if request.method == "POST" and form.is_valid() and (identity is None or identity.is_valid()):
+    """A new file; before it is opened, the worker sees the centre's likely duplicates and
+    either opens one of them or confirms that this is someone new (``confirm_new=1``)."""
+    user: Any = request.user
+    with_identity = user.can(Permission.CLIENT_IDENTITY_UPDATE)
+    posted = request.POST if request.method == "POST" else None
+    form = ClientForm(posted, centre=user.centre)
+    identity = IdentityForm(posted, prefix="id") if with_identity else None
+    candidates: list[Any] = []
+    if posted is not None and form.is_valid() and (identity is None or identity.is_valid()):
         data = dict(form.cleaned_data)
         if identity is not None:
             data.update(identity.cleaned_data)
-        client = services.create_client(by=user, centre=user.centre, data=data)  # type: ignore[arg-type, union-attr]
-        messages.success(request, _("File %(code)s created.") % {"code": client.file_code})
-        return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "identity": identity})
+        if posted.get("confirm_new") != "1":
+            candidates = services.find_duplicates(by=user, data=data)
+        if not candidates:
+            client = services.create_client(by=user, centre=user.centre, data=data)
+            messages.success(request, _("File %(code)s created.") % {"code": client.file_code})
+            return redirect("clients:detail", pk=client.pk)
+    return render(
+        request,
+        "clients/form.html",
+        {"form": form, "identity": identity, "candidates": candidates, "searched": False},
+    )
+
+
+@requires(Permission.CLIENT_CREATE)
+@require_http_methods(["GET", "POST"])
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The likely duplicates of the person being registered: a fragment of the new-client form,
+    fetched while the worker types. The names travel in the body of a POST, never in a URL
+    (URLs end up in logs); a GET answers with no candidates. Opened as a page of its own
+    (not by htmx), it is a whole page."""
+    user: Any = request.user
+    candidates: list[Any] = []
+    if request.method == "POST":
+        form = ClientForm(request.POST, centre=user.centre)
+        identity = IdentityForm(request.POST, prefix="id")
+        form.is_valid()  # whatever is valid so far is enough to search with
+        identity.is_valid()
+        candidates = services.find_duplicates(
+            by=user, data={**form.cleaned_data, **identity.cleaned_data}
+        )
+    fragment = request.headers.get("HX-Request") == "true"
+    return render(
+        request,
+        "clients/_duplicates.html" if fragment else "clients/duplicates.html",
+        {"candidates": candidates, "searched": request.method == "POST"},
+    )
 
 
 @requires(Permission.CLIENT_READ)
+@require_safe
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    client = scoped_or_404(Client, request.user, pk=pk)
-    show_identity = request.user.can(Permission.CLIENT_IDENTITY_READ)  # type: ignore[union-attr]
-    services.open_file(by=request.user, client=client, with_identity=show_identity)  # type: ignore[arg-type]
-    identity = IdentityForm(instance=client) if show_identity else None
-    return render(request, "clients/detail.html", {"client": client, "identity": identity})
+    user: Any = request.user
+    client = scoped_or_404(Client, user, pk=pk)
+    visible = services.visible_identity(user, client)
+    withheld = bool(visible) and any(name not in visible for name in CONFIDENTIAL_FIELDS)
+    services.open_file(
+        by=user,
+        client=client,
+        with_identity=bool(visible),
+        note="identity shown, confidential contacts withheld" if withheld else "",
+    )
+    identity = [
+        {
+            "label": Client._meta.get_field(name).verbose_name,  # type: ignore[union-attr]
+            "value": value,
+            "is_date": isinstance(value, datetime.date),
+        }
+        for name, value in visible.items()
+    ]
+    vulnerabilities = [
+        Vulnerability(code).label for code in client.vulnerabilities if code in Vulnerability.values
+    ]
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "identity": identity,
+            "withheld": withheld,
+            "vulnerabilities": vulnerabilities,
+            "workers": list(client.workers.all()),
+        },
+    )
 
 
 @requires(Permission.CLIENT_UPDATE)
+@require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = scoped_or_404(Client, request.user, pk=pk)
-    form = ClientForm(request.POST or None, instance=client)
+    user: Any = request.user
+    client = scoped_or_404(Client, user, pk=pk)
+    lock = client.confidential_address and not services.may_see_confidential(user, client)
+    form = ClientForm(
+        request.POST or None, instance=client, centre=user.centre, lock_confidential=lock
+    )
     if request.method == "POST" and form.is_valid():
-        services.update_client(by=request.user, client=client, data=form.cleaned_data)  # type: ignore[arg-type]
+        services.update_client(by=user, client=client, data=form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/form.html", {"form": form, "client": client})
 
 
 @requires(Permission.CLIENT_IDENTITY_UPDATE)
+@require_http_methods(["GET", "POST"])
 def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = scoped_or_404(Client, request.user, pk=pk)
-    form = IdentityForm(request.POST or None, instance=client)
+    """Edit the identity block; a worker who may not see the confidential contacts gets a form
+    without them (so they can neither read nor overwrite them)."""
+    user: Any = request.user
+    client = scoped_or_404(Client, user, pk=pk)
+    hidden = services.hidden_identity_fields(user, client)
+    form = IdentityForm(request.POST or None, instance=client, hidden=hidden)
     if request.method == "POST" and form.is_valid():
-        services.update_client(by=request.user, client=client, data=form.cleaned_data)  # type: ignore[arg-type]
+        services.update_client(by=user, client=client, data=form.cleaned_data)
         messages.success(request, _("Identity saved."))
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/identity_form.html", {"form": form, "client": client})
+    return render(
+        request,
+        "clients/identity_form.html",
+        {"form": form, "client": client, "withheld": bool(hidden)},
+    )

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.accounts.permissions import Permission, Role
@@ -19,6 +20,8 @@ class Home:
     accounts: dict[str, int] | None = None
     centre_figures: list[dict[str, Any]] = field(default_factory=list)
     small_cell: int = SMALL_CELL
+    on_call: list[Any] | None = None  # None: the role does not see the rota
+    intakes: dict[str, Any] | None = None  # None: the role does not see intakes
 
 
 def build(user: User) -> Home:
@@ -27,6 +30,19 @@ def build(user: User) -> Home:
     from haven.clients.models import Client
 
     home = Home()
+    if user.can(Permission.ONCALL_READ):
+        from haven.oncall.services import on_call_now
+
+        home.on_call = on_call_now(user.centre, timezone.now())
+    if user.can(Permission.INTAKE_READ):
+        from haven.intake import services as intake
+
+        home.intakes = {
+            "since_last_shift": intake.since_last_shift(user.centre, timezone.now()).count(),
+            "open": intake.queue(user.centre).count(),
+            "mine": list(intake.queue(user.centre).filter(assigned_to=user)[:8]),
+            "can_register": user.can(Permission.INTAKE_CREATE),
+        }
     if user.can(Permission.CLIENT_READ):
         clients = Client.objects.for_centre(user.centre)
         home.client_count = clients.count()

@@ -18,10 +18,15 @@ class Entry:
 
 ENTRIES = [
     Entry(_("Home"), "core:home", None, "core"),
+    Entry(_("Intakes"), "intake:queue", Permission.INTAKE_READ, "intake"),
     Entry(_("Clients"), "clients:list", Permission.CLIENT_READ, "clients"),
+    Entry(_("On call"), "oncall:rota", Permission.ONCALL_READ, "oncall"),
     Entry(_("Audit log"), "audit:search", Permission.AUDIT_READ, "audit"),
     Entry(_("Users"), "accounts:user_list", Permission.USER_MANAGE, "accounts"),
     Entry(_("Centres"), "centres:list", Permission.CENTRE_CONFIGURE, "centres"),
+    Entry(
+        _("Nationalities"), "reference:nationality_list", Permission.REFERENCE_MANAGE, "reference"
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Re-encrypt every identity field with the current key (the first of HAVEN_FIELD_KEYS)."""
+"""Re-encrypt every identity field with the current key (the first of HAVEN_FIELD_KEYS), then
+rebuild the blind index of client names, whose hashes derive from that key."""
 
 from typing import Any
 
@@ -44,11 +45,15 @@ def rotate_all() -> dict[str, int]:
                             changed += 1
                     last = rows[-1][0]
         counts[model._meta.label] = changed
+    from haven.clients.matching import reindex_all  # the index of names hashed with the key
+
+    reindexed = reindex_all()
     with transaction.atomic():
         audit.record(
             Action.KEY_ROTATION,
             actor_name="haven rotate_keys",
-            note=", ".join(f"{k}: {v}" for k, v in counts.items()),
+            note=", ".join(f"{k}: {v}" for k, v in counts.items())
+            + f"; name index rebuilt for {reindexed} files",
         )
     return counts
 

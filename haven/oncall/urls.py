@@ -1,5 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from haven.oncall import views
 
 app_name = "oncall"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.rota, name="rota"),
+    path("new/", views.shift_create, name="create"),
+    path("<int:pk>/", views.shift_edit, name="edit"),
+    path("<int:pk>/delete/", views.shift_delete, name="delete"),
+]

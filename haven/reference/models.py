@@ -31,3 +31,6 @@ class Nationality(models.Model):
         """The name in the active interface language."""
         language = (translation.get_language() or "en")[:2]
         return str(getattr(self, f"name_{language}", "") or self.name_en)
+
+    def audit_label(self) -> str:
+        return f"{self.code} {self.name_en}"

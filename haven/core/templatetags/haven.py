@@ -18,8 +18,7 @@ def field(bound: forms.BoundField) -> dict[str, Any]:
         existing = widget.attrs.get("class", "")
         invalid = " is-invalid" if bound.errors else ""
         widget.attrs["class"] = f"{existing.replace(' is-invalid', '')} {css}{invalid}".strip()
-    if bound.help_text:
-        widget.attrs["aria-describedby"] = f"{bound.auto_id}_help"
+    # Django links the input to "<id>_helptext" and "<id>_error" (aria-describedby) itself.
     return {
         "bound": bound,
         "is_check": isinstance(widget, forms.CheckboxInput),

@@ -145,7 +145,7 @@ def test_a_wrong_totp_code_shows_an_error_and_does_not_sign_the_worker_in(
     page.locator("main form button[type=submit]").click()
 
     expect(page).to_have_url(re.compile(r"/login/verify/$"))
-    expect(page.locator("#id_code_errors")).to_contain_text("This code is not right")
+    expect(page.locator("#id_code_error")).to_contain_text("This code is not right")
     expect(page.locator("#nav-main")).to_have_count(0)
     expect(page.get_by_test_id("logout")).to_have_count(0)
 

@@ -1,5 +1,112 @@
-"""Intake views: queue (being built)."""
+"""Intake views: the queue (with its filters, remembered), the night's intakes, the CSV export."""
 
-from django.urls import URLPattern
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import cast
 
-urls: list[URLPattern] = []
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from haven.accounts.access import requires
+from haven.accounts.models import User
+from haven.accounts.permissions import Permission
+from haven.centres.models import Centre
+from haven.intake import services
+from haven.intake.forms import QueueFilterForm
+from haven.intake.models import Intake
+
+PAGE_SIZE = 50
+# The queue's last filters, restored when the queue is opened again without any.
+REMEMBERED = "intake_queue_filters"
+
+
+@dataclass(frozen=True)
+class Row:
+    intake: Intake
+    age: str
+
+
+def _rows(intakes: Iterable[Intake]) -> list[Row]:
+    now = timezone.now()
+    return [Row(intake, timesince(intake.received_at, now, depth=1)) for intake in intakes]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _centre(request: HttpRequest) -> Centre:
+    return cast(Centre, _user(request).centre)
+
+
+def _page(intakes: object, request: HttpRequest) -> Page:
+    return Paginator(intakes, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+
+
+@requires(Permission.INTAKE_READ)
+def intake_queue(request: HttpRequest) -> HttpResponse:
+    """Open intakes with their age and worker; filters remembered between visits."""
+    if "clear" in request.GET:
+        request.session.pop(REMEMBERED, None)
+        return redirect("intake:queue")
+    remembered = request.session.get(REMEMBERED)
+    if not request.GET and remembered:
+        return redirect(f"{reverse('intake:queue')}?{remembered}")
+    form = QueueFilterForm(request.GET or None, centre=_centre(request))
+    query = form.query_string()
+    if query:
+        request.session[REMEMBERED] = query
+    elif any(name in request.GET for name in form.fields):
+        request.session.pop(REMEMBERED, None)  # every filter emptied: nothing to remember
+    page = _page(services.queue(_centre(request), form.filters()), request)
+    return render(
+        request,
+        "intake/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page),
+            "page_query": query,
+            "filtered": bool(query),
+            "may_export": _user(request).can(Permission.INTAKE_EXPORT),
+        },
+    )
+
+
+@requires(Permission.INTAKE_READ)
+def since_last_shift(request: HttpRequest) -> HttpResponse:
+    """What came in since the office last closed: the morning team's first look."""
+    centre, now = _centre(request), timezone.now()
+    page = _page(services.since_last_shift(centre, now), request)
+    return render(
+        request,
+        "intake/since_last_shift.html",
+        {"page": page, "rows": _rows(page), "since": services.last_closing(centre, now)},
+    )
+
+
+@requires(Permission.INTAKE_EXPORT)
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered queue as CSV for a spreadsheet; recorded in the audit log."""
+    user, centre = _user(request), _centre(request)
+    form = QueueFilterForm(request.GET or None, centre=centre)
+    intakes = services.queue(centre, form.filters())
+    services.record_export(user, centre, intakes.count(), form.query_string())
+    response = StreamingHttpResponse(
+        services.export_csv(intakes), content_type="text/csv; charset=utf-8"
+    )
+    # The file name says what and when, never whom.
+    filename = f"intakes-{centre.code}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+urls: list[URLPattern] = [
+    path("", intake_queue, name="queue"),
+    path("since-last-shift/", since_last_shift, name="since_last_shift"),
+    path("export.csv", export, name="export"),
+]
