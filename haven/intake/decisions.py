@@ -255,7 +255,9 @@ def decide(*, by: User, intake: Intake, data: dict[str, Any]) -> Intake:
     decision date. Raises ``ValidationError`` keyed by field; returns the intake as saved
     (the object passed in is left untouched).
     """
-    intake = Intake.objects.select_for_update().select_related("client").get(pk=intake.pk)
+    intake = (
+        Intake.objects.select_for_update(of=("self",)).select_related("client").get(pk=intake.pk)
+    )
     episode = Episode.objects.filter(intake=intake).first()
     errors = _decision_errors(intake, episode, data, timezone.localdate())
     if errors:
