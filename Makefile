@@ -57,6 +57,11 @@ test-postgres: install ## The test suite on a throwaway PostgreSQL cluster (brow
 	@$(HAVEN) compile_translations
 	$(PYTEST_POSTGRES)
 
+.PHONY: bench
+bench: install ## Benchmark, not a test: demo history at scale 100, page times (scripts/bench)
+	@$(HAVEN) compile_translations
+	PYTHON=$(BIN)/python scripts/bench
+
 lint: install ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -6,6 +5,7 @@ from haven.accounts.access import requires
 from haven.accounts.permissions import Permission
 from haven.audit import services
 from haven.audit.forms import AuditSearchForm
+from haven.core.paging import page_of
 
 
 @requires(Permission.AUDIT_READ)
@@ -15,7 +15,7 @@ def search(request: HttpRequest) -> HttpResponse:
     entries = services.search(request.user.centre)  # type: ignore[union-attr]
     if form.is_valid():
         entries = services.search(request.user.centre, **form.cleaned_data)  # type: ignore[union-attr]
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = page_of(entries, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -18,6 +18,7 @@ from haven.audit.models import Action
 from haven.centres.models import Centre
 from haven.clients import matching
 from haven.clients.models import CONFIDENTIAL_FIELDS, IDENTITY_FIELDS, Client
+from haven.core import numbering
 
 # The fields that only the assigned workers and the director may see or change while the
 # address is confidential: the contacts, the flag itself and who is assigned.
@@ -28,14 +29,7 @@ NAME_FIELDS = ("legal_name", "aliases")
 def next_file_code(centre: Centre, year: int) -> str:
     """The next pseudonymous code of a centre for a year: ``BXL-2026-0042``."""
     prefix = f"{centre.code}-{year}-"
-    last = (
-        Client.objects.filter(centre=centre, file_code__startswith=prefix)
-        .order_by("-file_code")
-        .values_list("file_code", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return numbering.next_code(Client.objects.filter(centre=centre), "file_code", prefix)
 
 
 def _with_birth_year(data: dict[str, Any]) -> dict[str, Any]:
@@ -165,7 +159,9 @@ def case_workers(centre: Centre | None, client: Client | None = None) -> QuerySe
 def search(centre: Centre | None, query: str) -> QuerySet[Client]:
     """Clients of a centre by file code or pseudonym (never by identity fields)."""
     clients = Client.objects.for_centre(centre).select_related("nationality")
-    if query:
+    if query and numbering.is_code(query):
+        clients = clients.filter(file_code=query.strip().upper())
+    elif query:
         clients = clients.filter(Q(file_code__icontains=query) | Q(pseudonym__icontains=query))
     return clients
 

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from haven.centres.scoping import scoped_or_404
 from haven.clients import services
 from haven.clients.forms import ClientForm, IdentityForm
 from haven.clients.models import CONFIDENTIAL_FIELDS, Client
+from haven.core.paging import page_of
 from haven.reference.codes import Vulnerability
 
 PAGE_SIZE = 50
@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     clients = services.search(request.user.centre, query)  # type: ignore[union-attr]
-    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(clients, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "clients/list.html",

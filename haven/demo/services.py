@@ -1,12 +1,17 @@
 """The demo installation: three fictional centres, one account per role in each, synthetic files.
 
 Every name, address and phone number here is invented. Running it again changes nothing.
+The thirty years of intake history that come with it: ``haven.demo.history``.
 """
 
 import datetime
+import functools
+import json
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -16,6 +21,7 @@ from haven.accounts.permissions import CENTRE_ROLES, Role
 from haven.centres.models import Centre
 from haven.clients import services as clients
 from haven.clients.models import Client, Gender
+from haven.reference.models import Nationality
 
 DEMO_PASSWORD = "haven-demo-2026"
 
@@ -43,26 +49,16 @@ CENTRES = [
     },
 ]
 
+# Pseudonyms are chosen words, many clients share one: a search finds a few in a hundred.
 PSEUDONYMS = [
-    "Amber",
-    "Birch",
-    "Cedar",
-    "Dune",
-    "Ember",
-    "Fern",
-    "Grove",
-    "Harbor",
-    "Iris",
-    "Juniper",
-    "Kestrel",
-    "Lark",
-    "Maple",
-    "Nova",
-    "Olive",
-    "Pine",
-    "Quill",
-    "Reed",
-]
+    "Amber", "Birch", "Cedar", "Dune", "Ember", "Fern", "Grove", "Harbor", "Iris", "Juniper",
+    "Kestrel", "Lark", "Maple", "Nova", "Olive", "Pine", "Quill", "Reed", "Sage", "Willow",
+    "Aspen", "Brook", "Coral", "Dawn", "Echo", "Flint", "Hazel", "Indigo", "Jade", "Lotus",
+    "Meadow", "Onyx", "Pearl", "Rain", "River", "Robin", "Saffron", "Sky", "Sorrel", "Storm",
+    "Tansy", "Thyme", "Vale", "Wren", "Yarrow", "Zephyr", "Alder", "Basil", "Clover", "Daisy",
+    "Elm", "Finch", "Heath", "Ivy", "Jasper", "Linden", "Marigold", "Nettle", "Oak", "Poppy",
+    "Rowan", "Sparrow", "Tulip", "Violet",
+]  # fmt: skip
 GIVEN = ["Ana", "Mara", "Ioana", "Blessing", "Joy", "Elena", "Tran", "Amir", "Yonas", "Lina"]
 FAMILY = ["Testescu", "Fictiva", "Exempla", "Demovic", "Samplova", "Placeholder", "Mockeri"]
 NATIONALITIES = ["RO", "NG", "BG", "VN", "ER", "AL", "MA", "UA", "CN", "BR", "ZZ"]
@@ -80,6 +76,7 @@ class Login:
 def build(seed: int = 2026) -> list[Login]:
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     logins: list[Login] = []
+    _nationalities()
     for spec in CENTRES:
         centre, _created = Centre.objects.get_or_create(code=spec["code"], defaults=spec)
         for role in CENTRE_ROLES:
@@ -87,6 +84,24 @@ def build(seed: int = 2026) -> list[Login]:
             logins.append(Login(user.username, str(role.label), centre.code, _totp_key(user)))
         _clients(centre, rng)
     return logins
+
+
+def _nationalities() -> None:
+    """The nationality list comes with a migration; after ``--reset`` (flush) load it again."""
+    if Nationality.objects.exists():
+        return
+    import haven.reference
+
+    data = Path(haven.reference.__file__).parent / "data" / "nationalities.json"
+    rows = json.loads(data.read_text(encoding="utf-8"))
+    Nationality.objects.bulk_create([Nationality(**row) for row in rows], ignore_conflicts=True)
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hashed once for every demo account: the password is public, and Argon2 is slow on
+    purpose (thirty accounts took seconds)."""
+    return make_password(DEMO_PASSWORD)
 
 
 def _user(centre: Centre, role: Role) -> User:
@@ -101,7 +116,7 @@ def _user(centre: Centre, role: Role) -> User:
             is_demo=True,
             language=centre.languages[0],
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save()
     if not twofactor.has_authenticator(user):
         TOTPDevice.objects.create(user=user, name=twofactor.TOTP_NAME, confirmed=True)

@@ -15,8 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import IntegerField, Max, Q, QuerySet
-from django.db.models.functions import Cast, Substr
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from haven.audit.models import Action
 from haven.centres.models import Centre
 from haven.clients import services as clients
 from haven.clients.models import Client
+from haven.core import numbering
 from haven.intake.models import (
     OPEN_OUTCOMES,
     Channel,
@@ -125,11 +125,9 @@ def next_code(centre: Centre, year: int) -> str:
 
     Numbers are compared as numbers, so a busy year may pass 9999 without starting over.
     """
-    prefix = f"{centre.code}-I-{year}-"
-    last = Intake.objects.filter(centre=centre, code__startswith=prefix).aggregate(
-        n=Max(Cast(Substr("code", len(prefix) + 1), IntegerField()))
-    )["n"]
-    return f"{prefix}{(last or 0) + 1:04d}"
+    return numbering.next_code(
+        Intake.objects.filter(centre=centre), "code", f"{centre.code}-I-{year}-"
+    )
 
 
 def register_intake(
@@ -370,6 +368,9 @@ def search(intakes: QuerySet[Intake], query: str) -> QuerySet[Intake]:
     query = query.strip()
     if not query:
         return intakes
+    if numbering.is_code(query):
+        code = query.upper()
+        return intakes.filter(Q(code=code) | Q(client__file_code=code))
     return intakes.filter(
         Q(code__icontains=query)
         | Q(client__file_code__icontains=query)

@@ -69,3 +69,18 @@ def test_a_form_error_keeps_everything_that_was_typed(
     assert response.status_code == 200
     assert b'value="Reed"' in response.content and b'value="Lina Mockeri"' in response.content
     assert not Client.objects.filter(pseudonym="Reed").exists()
+
+
+def test_file_codes_pass_9999_without_reusing_a_code(centre_a: Any) -> None:
+    ClientFactory(centre=centre_a, file_code="AAA-2026-9999")
+    ClientFactory(centre=centre_a, file_code="AAA-2026-10000")
+    assert next_file_code(centre_a, 2026) == "AAA-2026-10001"
+
+
+def test_a_whole_file_code_finds_exactly_that_file(centre_a: Any) -> None:
+    from haven.clients.services import search
+
+    wanted = ClientFactory(centre=centre_a, file_code="AAA-2026-0042")
+    ClientFactory(centre=centre_a, file_code="AAA-2026-00420")
+    assert list(search(centre_a, " aaa-2026-0042 ")) == [wanted]
+    assert search(centre_a, "2026-004").count() == 2  # a part of a code still searches

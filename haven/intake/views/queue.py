@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -15,6 +15,7 @@ from haven.accounts.access import requires
 from haven.accounts.models import User
 from haven.accounts.permissions import Permission
 from haven.centres.models import Centre
+from haven.core.paging import page_of
 from haven.intake import services
 from haven.intake.forms import QueueFilterForm
 from haven.intake.models import Intake
@@ -44,7 +45,7 @@ def _centre(request: HttpRequest) -> Centre:
 
 
 def _page(intakes: object, request: HttpRequest) -> Page:
-    return Paginator(intakes, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    return page_of(intakes, request.GET.get("page"), PAGE_SIZE)
 
 
 @requires(Permission.INTAKE_READ)

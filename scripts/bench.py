@@ -1,0 +1,250 @@
+"""Haven's benchmark (`make bench`): not a test, a measurement to read.
+
+1. Times `haven demo --scale 1` on a fresh SQLite database.
+2. Builds (or reuses, keyed by scale) var/bench/scale-N.sqlite3 with `haven migrate` and
+   `haven demo --scale N --seed 1` (N = BENCH_SCALE, default 100: about a million intakes at
+   BXL), and times the generation.
+3. Measures the server time of the intake queue (first page, filtered, searched by pseudonym),
+   "since the last shift" and the client search, signed in as BXL's director: median and p95
+   of BENCH_REQUESTS requests (default 20) through Django's test client in-process, and the
+   SQL queries of one request. Target (issue 3): under 200 ms per page at scale 100 on SQLite.
+4. The same on a throwaway PostgreSQL cluster when `scripts/with-postgres --bindir` finds one,
+   at BENCH_PG_SCALE (default 10, so that it stays quick: the cluster and its data are built
+   anew each run). BENCH_PG_SCALE=0 skips it.
+
+Pages are requested with DEBUG off (no query log), time frozen at the moment the data were
+generated (so "since the last shift" and the ages mean the same on a reused database). A page
+whose URL does not resolve yet is skipped with a message.
+
+    scripts/bench                      everything
+    BENCH_SCALE=10 scripts/bench       a smaller SQLite database (var/bench/scale-10.sqlite3)
+    scripts/bench --rebuild            generate the SQLite database again
+"""
+
+# ruff: noqa: S603 - runs Haven's own commands, with arguments built here
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+HAVEN = Path(sys.executable).parent / "haven"
+TARGET_MS = 200.0
+SEED = 1
+DIRECTOR = "bxl-director"
+SEARCH = "Juniper"  # a demo pseudonym: about one client in 64 carries it
+
+# (label, URL name, query string); each on a fresh session (the queue remembers its filters).
+QUEUE, NIGHT, CLIENTS = "intake:queue", "intake:since_last_shift", "clients:list"
+PAGES = [
+    ("intake queue: first page (open intakes)", QUEUE, ""),
+    ("intake queue: all, phone, judicial", QUEUE, "outcome=all&channel=phone&referrer=judicial"),
+    ("intake queue: open, on call", QUEUE, "on_call=yes"),
+    ("intake queue: search pseudonym (open)", QUEUE, f"q={SEARCH}"),
+    ("intake queue: search pseudonym (all)", QUEUE, f"outcome=all&q={SEARCH}"),
+    ("since the last shift", NIGHT, ""),
+    ("client search: pseudonym", CLIENTS, f"q={SEARCH}"),
+    ("client search: file code", CLIENTS, "q=BXL-2024-01"),
+    ("client list: first page", CLIENTS, ""),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="generate the SQLite data again")
+    parser.add_argument("--measure", metavar="LABEL", help=argparse.SUPPRESS)
+    parser.add_argument("--postgres-run", type=float, metavar="SCALE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        return measure(args.measure)
+    if args.postgres_run is not None:
+        return postgres_run(args.postgres_run)
+
+    scale = float(os.environ.get("BENCH_SCALE", "100"))
+    pg_scale = float(os.environ.get("BENCH_PG_SCALE", "10"))
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+
+    heading("Generation at scale 1 (fresh SQLite database)")
+    with tempfile.TemporaryDirectory(dir=BENCH_DIR) as tmp:
+        url = f"sqlite:///{Path(tmp) / 'scale-1.sqlite3'}"
+        haven(url, "migrate", "-v0")
+        seconds, history = timed_demo(url, 1)
+    print(f"  haven demo --scale 1: {seconds:.1f} s in all; {history}")
+
+    heading(f"SQLite at scale {scale:g}")
+    database = BENCH_DIR / f"scale-{scale:g}.sqlite3"
+    ready = database.with_suffix(".ready.json")
+    url = f"sqlite:///{database}"
+    if args.rebuild or not ready.exists():
+        for stale in (database, ready, *database.parent.glob(f"{database.name}-*")):
+            stale.unlink(missing_ok=True)
+        haven(url, "migrate", "-v0")
+        generated_at = datetime.datetime.now(datetime.UTC).isoformat()
+        seconds, history = timed_demo(url, scale)
+        info = {"scale": scale, "seed": SEED, "seconds": seconds, "generated_at": generated_at}
+        ready.write_text(json.dumps(info))
+        print(f"  haven demo --scale {scale:g}: {seconds:.1f} s in all; {history}")
+    else:
+        info = json.loads(ready.read_text())
+        haven(url, "migrate", "-v0")  # the models may have moved on since
+        print(
+            f"  reusing {database.relative_to(ROOT)} (generated {info['generated_at'][:16]} "
+            f"in {info['seconds']:.1f} s; --rebuild to generate again)"
+        )
+    print(f"  database size: {database.stat().st_size / 1e6:,.0f} MB")
+    env = {"HAVEN_DATABASE_URL": url, "BENCH_NOW": info["generated_at"]}
+    run([sys.executable, __file__, "--measure", f"SQLite, scale {scale:g}"], env)
+
+    heading(f"PostgreSQL at scale {pg_scale:g}")
+    with_postgres = ROOT / "scripts" / "with-postgres"
+    found = subprocess.run([with_postgres, "--bindir"], capture_output=True, check=False)
+    if pg_scale <= 0:
+        print("  skipped (BENCH_PG_SCALE=0)")
+    elif found.returncode != 0:
+        print("  skipped: no PostgreSQL server binaries (apt-get install postgresql)")
+    else:
+        run([with_postgres, sys.executable, __file__, "--postgres-run", str(pg_scale)], {})
+    return 0
+
+
+def heading(text: str) -> None:
+    print(f"\n== {text}", flush=True)
+
+
+def run(command: list, env: dict[str, str]) -> None:
+    subprocess.run(command, env={**os.environ, **env}, cwd=ROOT, check=True)
+
+
+def haven(url: str, *args: str) -> str:
+    result = subprocess.run(
+        [HAVEN, *args],
+        env={**os.environ, "HAVEN_DATABASE_URL": url},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def timed_demo(url: str, scale: float) -> tuple[float, str]:
+    """Wall time of `haven demo` (accounts and history), and what it says of the history."""
+    started = time.monotonic()
+    output = haven(url, "demo", "--scale", f"{scale:g}", "--seed", str(SEED))
+    seconds = time.monotonic() - started
+    lines = output.splitlines()
+    total = next((line for line in lines if line.startswith("History:")), "History: ?")
+    centres = [line for line in lines if line[:4] in ("BXL:", "ANT:", "LIE:")]
+    return seconds, "\n    ".join([f"history {total.removeprefix('History: ')}", *centres])
+
+
+def postgres_run(scale: float) -> int:
+    """Inside scripts/with-postgres: build the data, then measure."""
+    url = os.environ["HAVEN_DATABASE_URL"]
+    haven(url, "migrate", "-v0")
+    generated_at = datetime.datetime.now(datetime.UTC).isoformat()
+    seconds, history = timed_demo(url, scale)
+    print(f"  haven demo --scale {scale:g}: {seconds:.1f} s in all; {history}")
+    run(
+        [sys.executable, __file__, "--measure", f"PostgreSQL, scale {scale:g}"],
+        {"BENCH_NOW": generated_at},
+    )
+    return 0
+
+
+# --- measuring, in a process of its own per database --------------------------------------
+
+
+def measure(label: str) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import logging
+
+    import time_machine
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from haven.accounts.models import User
+    from haven.clients.models import Client as Person
+    from haven.intake.models import Intake
+
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one line per sign-in otherwise
+    settings.DEBUG = False  # as in production: no query log, templates without debug info
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    requests = int(os.environ.get("BENCH_REQUESTS", "20"))
+    now = datetime.datetime.fromisoformat(os.environ["BENCH_NOW"])
+
+    director = User.objects.get(username=DIRECTOR)
+    device = TOTPDevice.objects.filter(user=director, confirmed=True).first()
+    assert device is not None, "the demo director has no authenticator"
+
+    def signed_in() -> Client:
+        """A session past both factors (as haven.conftest.sign_in)."""
+        http = Client(raise_request_exception=False)  # a page in the making may fail: say so
+        http.force_login(director)
+        session = http.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return http
+
+    centre = director.centre
+    intakes = Intake.objects.filter(centre=centre).count()
+    people = Person.objects.filter(centre=centre).count()
+    print(f"  {label}: {centre.code} holds {intakes:,} intakes and {people:,} clients")
+    print(f"  {requests} requests a page after 2 warm-up ones; time frozen at {now:%Y-%m-%d %H:%M}")
+    print()
+    print(f"  {'page':<48} {'median':>8} {'p95':>8} {'queries':>8}")
+    over = []
+    with time_machine.travel(now, tick=True):
+        for title, name, query in PAGES:
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                print(f"  {title:<48} skipped: URL {name} does not resolve (view not built yet)")
+                continue
+            if query:
+                url = f"{url}?{query}"
+            http = signed_in()
+            status = [http.get(url).status_code for _ in range(2)]
+            if status[-1] != 200:
+                print(f"  {title:<48} skipped: {url} answered {status[-1]}")
+                continue
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                response = http.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            with CaptureQueriesContext(connection) as queries:
+                http.get(url)
+            median = statistics.median(times)
+            p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
+            flag = " over target" if p95 > TARGET_MS else ""
+            print(f"  {title:<48} {median:>6.1f}ms {p95:>6.1f}ms {len(queries):>8}{flag}")
+            if p95 > TARGET_MS:
+                over.append(title)
+    print()
+    if over:
+        print(f"  over {TARGET_MS:.0f} ms (p95): " + "; ".join(over))
+    else:
+        print(f"  every page measured stays under {TARGET_MS:.0f} ms (p95)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
