@@ -51,7 +51,8 @@ PAGES = [
     ("intake queue: search pseudonym (all)", QUEUE, f"outcome=all&q={SEARCH}"),
     ("since the last shift", NIGHT, ""),
     ("client search: pseudonym", CLIENTS, f"q={SEARCH}"),
-    ("client search: file code", CLIENTS, "q=BXL-2024-01"),
+    ("client search: part of a file code", CLIENTS, "q=BXL-2024-01"),
+    ("client search: whole file code", CLIENTS, "q=BXL-2024-0100"),
     ("client list: first page", CLIENTS, ""),
 ]
 

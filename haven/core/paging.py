@@ -20,7 +20,9 @@ class CappedPaginator(Paginator):
     def seen(self) -> int:
         """How many rows there are, counted up to one past the cap."""
         rows: Any = self.object_list
-        return int(rows[: self.cap + 1].count())
+        # Without its ORDER BY the count may use the index of the filter (the open intakes)
+        # instead of walking the index of the sort order through every row.
+        return int(rows.order_by()[: self.cap + 1].count())
 
     @cached_property
     def count(self) -> int:
