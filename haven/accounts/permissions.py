@@ -18,6 +18,8 @@ class Permission(StrEnum):
     CLIENT_IDENTITY_READ = "clients:identity:read"
     """See legal names, documents' birth date, phone, address, emergency contact."""
     CLIENT_IDENTITY_UPDATE = "clients:identity:update"
+    CLIENT_CONFIDENTIAL_READ = "clients:confidential:read"
+    """See a confidential address without being assigned to the client (the director)."""
     AUDIT_READ = "audit:log:read"
     USER_MANAGE = "accounts:user:manage"
     CENTRE_CONFIGURE = "centres:centre:configure"
@@ -34,6 +36,16 @@ class Permission(StrEnum):
     ONCALL_MANAGE = "oncall:rota:manage"
     REFERENCE_MANAGE = "reference:list:manage"
     """Add entries to reference lists (a nationality such as Tibet)."""
+    GUIDANCE_READ = "guidance:episode:read"
+    GUIDANCE_MANAGE = "guidance:episode:manage"
+    """Open, change, close and reopen guidance episodes; assign workers."""
+    JOURNAL_PSYCHOSOCIAL_READ = "guidance:journal_psychosocial:read"
+    JOURNAL_PSYCHOSOCIAL_WRITE = "guidance:journal_psychosocial:write"
+    JOURNAL_LEGAL_READ = "guidance:journal_legal:read"
+    """The legal and the administrative tracks' journals."""
+    JOURNAL_LEGAL_WRITE = "guidance:journal_legal:write"
+    APPOINTMENT_READ = "guidance:appointment:read"
+    APPOINTMENT_WRITE = "guidance:appointment:write"
     STATISTICS_READ = "reports:statistics:read"
     """Aggregate figures only: never a record, never a name."""
 
@@ -67,6 +79,10 @@ CASE_WORK = frozenset(
         P.INTAKE_SCREEN,
         P.INTAKE_DECIDE,
         P.ONCALL_READ,
+        P.GUIDANCE_READ,
+        P.GUIDANCE_MANAGE,
+        P.APPOINTMENT_READ,
+        P.APPOINTMENT_WRITE,
     }
 )
 
@@ -75,12 +91,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {
         P.INTAKE_EXPORT,
         P.ONCALL_MANAGE,
+        P.CLIENT_CONFIDENTIAL_READ,
+        P.JOURNAL_PSYCHOSOCIAL_READ,
+        P.JOURNAL_PSYCHOSOCIAL_WRITE,
+        P.JOURNAL_LEGAL_READ,
+        P.JOURNAL_LEGAL_WRITE,
         P.AUDIT_READ,
         P.CENTRE_CONFIGURE,
         P.STATISTICS_READ,
     },
-    Role.PSYCHOSOCIAL: CASE_WORK,
-    Role.LEGAL: CASE_WORK,
+    # Need-to-know per track: each team reads and writes its own track's journal.
+    Role.PSYCHOSOCIAL: CASE_WORK | {P.JOURNAL_PSYCHOSOCIAL_READ, P.JOURNAL_PSYCHOSOCIAL_WRITE},
+    Role.LEGAL: CASE_WORK | {P.JOURNAL_LEGAL_READ, P.JOURNAL_LEGAL_WRITE},
     Role.ADMIN_FINANCE: frozenset({P.CLIENT_READ, P.ONCALL_READ, P.STATISTICS_READ}),
     Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ}),
     # At night a bed is found for a pseudonym; no identity is needed and none is shown.

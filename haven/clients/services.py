@@ -120,7 +120,7 @@ def may_see_confidential(user: User, client: Client) -> bool:
     client's centre and the workers assigned to the client."""
     if not user.can(Permission.CLIENT_IDENTITY_READ) or user.centre_id != client.centre_id:
         return False
-    if user.role == Role.DIRECTOR:
+    if user.can(Permission.CLIENT_CONFIDENTIAL_READ):
         return True
     return client.workers.filter(pk=user.pk).exists()
 

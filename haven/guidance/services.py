@@ -52,7 +52,7 @@ def open_episode(
     if running is not None:
         if running.end_date is None:
             message = _(
-                "%(code)s is already in guidance since %(start)s. Close that episode in "
+                "%(code)s has been in guidance since %(start)s. Close that episode in "
                 "guidance before opening a new one."
             )
         else:

@@ -146,11 +146,6 @@ def summarise(screening: Screening) -> ScreeningSummary:
 # ---------------------------------------------------------------------------------------------
 # Decision
 
-# The decision's labels where the form and the panel say more than the stored code's label.
-OUTCOME_LABELS: dict[str, str | Promise] = {
-    **dict(Outcome.choices),
-    Outcome.DECLINED: gettext_lazy("The person declined the procedure (their own choice)"),
-}
 # Outcomes that need a word of explanation, and how to ask for it.
 DETAIL_NEEDED: dict[str, str | Promise] = {
     Outcome.REFERRED_PARTNER_CENTRE: gettext_lazy(

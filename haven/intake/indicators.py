@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Group:
 GROUPS: tuple[Group, ...] = (
     Group(
         "general",
-        _("General"),
+        pgettext_lazy("indicator group", "General"),
         (
             Indicator("documents_withheld", _("Identity documents kept by someone else")),
             Indicator("not_free_to_leave", _("Not free to leave the place of work or living")),

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.centres.models import Centre, CentreQuerySet, CentreScoped
@@ -47,7 +48,7 @@ class Outcome(models.TextChoices):
     GUIDANCE_STARTED = "guidance_started", _("Guidance started")
     REFERRED_PARTNER_CENTRE = "referred_partner_centre", _("Referred to a partner centre")
     REFERRED_OTHER_SERVICE = "referred_other_service", _("Referred to another service")
-    DECLINED = "declined", _("Person declined the procedure")
+    DECLINED = "declined", _("The person declined the procedure (their own choice)")
     NO_FOLLOW_UP = "no_follow_up", _("No follow-up")
 
 
@@ -197,6 +198,9 @@ class Screening(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("screened by"),
+    )
+    first_screened_at = models.DateTimeField(
+        _("first screened"), default=timezone.now, editable=False
     )
     screened_at = models.DateTimeField(_("screened"), auto_now=True)
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.clients.models import Gender
-from haven.intake.decisions import OUTCOME_LABELS
 from haven.intake.indicators import GROUPS
-from haven.intake.models import IndicatorConclusion, Intake, Screening
+from haven.intake.models import IndicatorConclusion, Intake, Outcome, Screening
 from haven.reference.codes import (
     ExploitationForm,
     JudicialDistrict,
@@ -121,7 +120,7 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
 
     outcome = forms.ChoiceField(
         label=_("Decision"),
-        choices=list(OUTCOME_LABELS.items()),
+        choices=Outcome.choices,
         widget=forms.RadioSelect(attrs=CHECK),
     )
     decided_on = forms.DateField(label=_("Date of the decision"), widget=DateInput())

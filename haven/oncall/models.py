@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.centres.models import CentreScoped
 
 
 class ShiftRole(models.TextChoices):
-    FIRST = "first", _("On call")
+    FIRST = "first", pgettext_lazy("shift role", "On call")
     BACKUP = "backup", _("Back-up")
 
 

@@ -18,4 +18,4 @@ def screening_summary(screening: Screening) -> decisions.ScreeningSummary:
 @register.filter
 def outcome_label(intake: Intake) -> str | Promise:
     """The decision in words; "declined" says it was the person's own choice."""
-    return decisions.OUTCOME_LABELS.get(intake.outcome, "")
+    return intake.get_outcome_display() if intake.outcome else ""

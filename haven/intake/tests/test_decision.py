@@ -358,7 +358,7 @@ def test_guidance_is_refused_while_the_person_is_already_in_guidance(
 
     assert response.status_code == 200
     [message] = response.context["form"].non_field_errors()
-    assert f"{client_a.file_code} is already in guidance since" in message
+    assert f"{client_a.file_code} has been in guidance since" in message
     intake.refresh_from_db()
     assert intake.outcome == ""
     assert not AuditEntry.objects.filter(object_type="intake.intake").exists()
