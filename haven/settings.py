@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "haven.clients",
     "haven.intake",
     "haven.guidance",
+    "haven.journal",
+    "haven.appointments",
     "haven.oncall",
     "haven.demo",
 ]

@@ -7,6 +7,9 @@ urlpatterns = [
     path("clients/", include("haven.clients.urls")),
     path("intakes/", include("haven.intake.urls")),
     path("on-call/", include("haven.oncall.urls")),
+    path("guidance/", include("haven.guidance.urls")),
+    path("journal/", include("haven.journal.urls")),
+    path("appointments/", include("haven.appointments.urls")),
     path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
 ]

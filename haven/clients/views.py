@@ -18,6 +18,7 @@ from haven.clients import services
 from haven.clients.forms import ClientForm, IdentityForm
 from haven.clients.models import CONFIDENTIAL_FIELDS, Client
 from haven.core.paging import page_of
+from haven.guidance import overview
 from haven.reference.codes import Vulnerability
 
 PAGE_SIZE = 50
@@ -92,6 +93,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @requires(Permission.CLIENT_READ)
 @require_safe
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client overview: key facts on top, the identity block for those who may see it,
+    and the timeline of what happened (a fixed number of queries however long it is)."""
     user: Any = request.user
     client = scoped_or_404(Client, user, pk=pk)
     visible = services.visible_identity(user, client)
@@ -113,6 +116,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vulnerabilities = [
         Vulnerability(code).label for code in client.vulnerabilities if code in Vulnerability.values
     ]
+    facts = overview.key_facts(client)
     return render(
         request,
         "clients/detail.html",
@@ -121,7 +125,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "identity": identity,
             "withheld": withheld,
             "vulnerabilities": vulnerabilities,
-            "workers": list(client.workers.all()),
+            "facts": facts,
+            "workers": facts.workers,
+            "timeline": overview.timeline(user, client),
         },
     )
 

@@ -31,7 +31,19 @@ OBJECTS: dict[str, Callable[[Centre], Any]] = {
     "intake": lambda centre: IntakeFactory(centre=centre),
     "oncall": lambda centre: ShiftFactory(centre=centre),
     "reference": lambda centre: NationalityFactory(code="BO"),
+    "guidance": lambda centre: _testing("guidance").make_episode(centre),
+    "journal": lambda centre: _testing("journal").make_entry(centre),
+    "appointments": lambda centre: _testing("appointments").make_appointment(centre),
 }
+
+
+def _testing(app: str) -> Any:
+    """An app's own test helpers (haven/<app>/testing.py), each making one record in a centre."""
+    import importlib
+
+    return importlib.import_module(f"haven.{app}.testing")
+
+
 # Namespaces whose objects belong to the whole installation, not to one centre.
 INSTALLATION_WIDE = {"reference"}
 
