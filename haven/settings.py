@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "haven.guidance",
     "haven.journal",
     "haven.appointments",
+    "haven.plans",
+    "haven.tasks",
     "haven.oncall",
     "haven.demo",
 ]

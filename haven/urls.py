@@ -10,6 +10,8 @@ urlpatterns = [
     path("guidance/", include("haven.guidance.urls")),
     path("journal/", include("haven.journal.urls")),
     path("appointments/", include("haven.appointments.urls")),
+    path("plans/", include("haven.plans.urls")),
+    path("tasks/", include("haven.tasks.urls")),
     path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
 ]

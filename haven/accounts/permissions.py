@@ -46,6 +46,11 @@ class Permission(StrEnum):
     JOURNAL_LEGAL_WRITE = "guidance:journal_legal:write"
     APPOINTMENT_READ = "guidance:appointment:read"
     APPOINTMENT_WRITE = "guidance:appointment:write"
+    PLAN_READ = "guidance:plan:read"
+    """The future plan is psychosocial work: the psychosocial team and the director."""
+    PLAN_WRITE = "guidance:plan:write"
+    TASK_READ = "guidance:task:read"
+    TASK_WRITE = "guidance:task:write"
     STATISTICS_READ = "reports:statistics:read"
     """Aggregate figures only: never a record, never a name."""
 
@@ -83,6 +88,8 @@ CASE_WORK = frozenset(
         P.GUIDANCE_MANAGE,
         P.APPOINTMENT_READ,
         P.APPOINTMENT_WRITE,
+        P.TASK_READ,
+        P.TASK_WRITE,
     }
 )
 
@@ -96,12 +103,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.JOURNAL_PSYCHOSOCIAL_WRITE,
         P.JOURNAL_LEGAL_READ,
         P.JOURNAL_LEGAL_WRITE,
+        P.PLAN_READ,
+        P.PLAN_WRITE,
         P.AUDIT_READ,
         P.CENTRE_CONFIGURE,
         P.STATISTICS_READ,
     },
     # Need-to-know per track: each team reads and writes its own track's journal.
-    Role.PSYCHOSOCIAL: CASE_WORK | {P.JOURNAL_PSYCHOSOCIAL_READ, P.JOURNAL_PSYCHOSOCIAL_WRITE},
+    Role.PSYCHOSOCIAL: CASE_WORK
+    | {P.JOURNAL_PSYCHOSOCIAL_READ, P.JOURNAL_PSYCHOSOCIAL_WRITE, P.PLAN_READ, P.PLAN_WRITE},
     Role.LEGAL: CASE_WORK | {P.JOURNAL_LEGAL_READ, P.JOURNAL_LEGAL_WRITE},
     Role.ADMIN_FINANCE: frozenset({P.CLIENT_READ, P.ONCALL_READ, P.STATISTICS_READ}),
     Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ}),

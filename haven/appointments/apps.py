@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AppointmentsConfig(AppConfig):
     name = "haven.appointments"
     verbose_name = _("Appointments")
+
+    def ready(self) -> None:
+        from haven.appointments import timeline  # noqa: F401  (registers the app's timeline source)

@@ -22,6 +22,25 @@ class Home:
     small_cell: int = SMALL_CELL
     on_call: list[Any] | None = None  # None: the role does not see the rota
     intakes: dict[str, Any] | None = None  # None: the role does not see intakes
+    desk: "Desk | None" = None  # None: the role has no desk (no tasks)
+
+
+MY_CLIENTS = 10
+RECENT_CHANGES = 10
+RECENT_DAYS = 7
+
+
+@dataclass
+class Desk:
+    """A case worker's own desk: what is due, who is coming, whom they follow."""
+
+    today: Any = None
+    tasks_due: list[Any] = field(default_factory=list)
+    appointments_today: list[Any] | None = None  # None: the role does not see appointments
+    appointments_week: list[Any] = field(default_factory=list)
+    clients: list[Any] = field(default_factory=list)
+    changes: list[Any] = field(default_factory=list)
+    may_complete: bool = False
 
 
 def build(user: User) -> Home:
@@ -43,6 +62,8 @@ def build(user: User) -> Home:
             "mine": list(intake.queue(user.centre).filter(assigned_to=user)[:8]),
             "can_register": user.can(Permission.INTAKE_CREATE),
         }
+    if user.can(Permission.TASK_READ):
+        home.desk = build_desk(user)
     if user.can(Permission.CLIENT_READ):
         clients = Client.objects.for_centre(user.centre)
         home.client_count = clients.count()
@@ -75,3 +96,59 @@ def build(user: User) -> Home:
                 }
             )
     return home
+
+
+def build_desk(user: User) -> Desk:
+    """The desk's panels; a fixed number of queries whatever the number of records."""
+    import datetime
+
+    from django.db.models import Q
+
+    from haven.appointments.models import Appointment, Status
+    from haven.appointments.services import local_midnight
+    from haven.audit.models import Action, AuditEntry
+    from haven.clients.models import Client
+    from haven.tasks import services as tasks
+
+    today = timezone.localdate()
+    desk = Desk(today=today, may_complete=user.can(Permission.TASK_WRITE))
+    desk.tasks_due = list(tasks.due_for(user, today))
+    if user.can(Permission.APPOINTMENT_READ):
+        monday = today - datetime.timedelta(days=today.weekday())
+        tomorrow = local_midnight(today + datetime.timedelta(days=1))
+        coming = (
+            Appointment.objects.for_centre(user.centre)
+            .filter(
+                worker=user,
+                starts_at__gte=local_midnight(today),
+                starts_at__lt=local_midnight(monday + datetime.timedelta(days=7)),
+            )
+            .exclude(status=Status.CANCELLED)
+            .select_related("client")
+            .order_by("starts_at", "pk")
+        )
+        desk.appointments_today = []
+        for appointment in coming:
+            if appointment.starts_at < tomorrow:
+                desk.appointments_today.append(appointment)
+            else:
+                desk.appointments_week.append(appointment)
+    mine = Client.objects.for_centre(user.centre).filter(workers=user)
+    desk.clients = list(mine.order_by("-updated_at", "-id")[:MY_CLIENTS])
+    if desk.clients:
+        # Changes to the files themselves, and to records labelled with their file codes
+        # (tasks, journal entries, appointments): labels are pseudonymous by design.
+        about = Q(object_type="clients.client", object_id__in=[str(c.pk) for c in desk.clients])
+        for client in desk.clients:
+            about |= Q(object_label=client.file_code) | Q(
+                object_label__startswith=f"{client.file_code} "
+            )
+        desk.changes = list(
+            AuditEntry.objects.filter(
+                about,
+                centre=user.centre,
+                at__gte=timezone.now() - datetime.timedelta(days=RECENT_DAYS),
+                action__in=[Action.CREATE, Action.UPDATE, Action.DELETE],
+            ).order_by("-at", "-id")[:RECENT_CHANGES]
+        )
+    return desk

@@ -23,6 +23,8 @@ ENTRIES = [
     Entry(_("Guidance"), "guidance:list", Permission.GUIDANCE_READ, "guidance"),
     Entry(_("Journal"), "journal:list", Permission.GUIDANCE_READ, "journal"),
     Entry(_("Appointments"), "appointments:week", Permission.APPOINTMENT_READ, "appointments"),
+    Entry(_("Tasks"), "tasks:list", Permission.TASK_READ, "tasks"),
+    Entry(_("Plans to review"), "plans:list", Permission.PLAN_READ, "plans"),
     Entry(_("On call"), "oncall:rota", Permission.ONCALL_READ, "oncall"),
     Entry(_("Audit log"), "audit:search", Permission.AUDIT_READ, "audit"),
     Entry(_("Users"), "accounts:user_list", Permission.USER_MANAGE, "accounts"),

@@ -34,6 +34,8 @@ OBJECTS: dict[str, Callable[[Centre], Any]] = {
     "guidance": lambda centre: _testing("guidance").make_episode(centre),
     "journal": lambda centre: _testing("journal").make_entry(centre),
     "appointments": lambda centre: _testing("appointments").make_appointment(centre),
+    "plans": lambda centre: _testing("plans").make_goal(centre),
+    "tasks": lambda centre: _testing("tasks").make_task(centre),
 }
 
 
