@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "haven.appointments",
     "haven.plans",
     "haven.tasks",
+    "haven.groups",
     "haven.oncall",
     "haven.demo",
 ]
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "haven.accounts.middleware.UserLanguageMiddleware",
+    "haven.clients.glass.BreakGlassMiddleware",
     "haven.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

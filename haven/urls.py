@@ -12,6 +12,7 @@ urlpatterns = [
     path("appointments/", include("haven.appointments.urls")),
     path("plans/", include("haven.plans.urls")),
     path("tasks/", include("haven.tasks.urls")),
+    path("groups/", include("haven.groups.urls")),
     path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
 ]

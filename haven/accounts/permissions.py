@@ -51,6 +51,12 @@ class Permission(StrEnum):
     PLAN_WRITE = "guidance:plan:write"
     TASK_READ = "guidance:task:read"
     TASK_WRITE = "guidance:task:write"
+    GROUP_ACTIVITY_READ = "guidance:group_activity:read"
+    GROUP_ACTIVITY_WRITE = "guidance:group_activity:write"
+    EMERGENCY_CARD_READ = "clients:emergency_card:read"
+    """Pseudonym, languages, emergency contact and medical alerts: what a night needs."""
+    BREAK_GLASS = "guidance:access:break_glass"
+    """Read a track's journal and plan of a client outside one's assigned team, with a reason."""
     STATISTICS_READ = "reports:statistics:read"
     """Aggregate figures only: never a record, never a name."""
 
@@ -90,6 +96,10 @@ CASE_WORK = frozenset(
         P.APPOINTMENT_WRITE,
         P.TASK_READ,
         P.TASK_WRITE,
+        P.GROUP_ACTIVITY_READ,
+        P.GROUP_ACTIVITY_WRITE,
+        P.EMERGENCY_CARD_READ,
+        P.BREAK_GLASS,
     }
 )
 
@@ -117,9 +127,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ}),
     # At night a bed is found for a pseudonym; no identity is needed and none is shown.
     Role.NIGHT_STAFF: frozenset(
-        {P.CLIENT_READ, P.CLIENT_CREATE, P.INTAKE_READ, P.INTAKE_CREATE, P.ONCALL_READ}
+        {
+            P.CLIENT_READ,
+            P.CLIENT_CREATE,
+            P.INTAKE_READ,
+            P.INTAKE_CREATE,
+            P.ONCALL_READ,
+            P.EMERGENCY_CARD_READ,
+        }
     ),
-    Role.VOLUNTEER: frozenset(),
+    Role.VOLUNTEER: frozenset({P.GROUP_ACTIVITY_READ}),
     Role.RAPPORTEUR: frozenset({P.STATISTICS_READ}),
     Role.SYSADMIN: frozenset({P.USER_MANAGE, P.CENTRE_CONFIGURE, P.REFERENCE_MANAGE}),
     Role.DPO: frozenset({P.AUDIT_READ}),

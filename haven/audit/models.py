@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     LOGOUT = "logout", _("signed out")
     SECOND_FACTOR_RESET = "2fa_reset", _("second factor reset")
     KEY_ROTATION = "key_rotation", _("keys rotated")
+    BREAK_GLASS = "break_glass", _("access with a stated reason (break the glass)")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

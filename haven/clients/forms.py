@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.centres.models import Centre
-from haven.clients import services
+from haven.clients import glass, services
 from haven.clients.models import IDENTITY_FIELDS, Client
 from haven.reference.codes import Vulnerability
 from haven.reference.models import Nationality
@@ -163,6 +163,7 @@ class IdentityForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "emergency_contact": forms.Textarea(attrs={"rows": 2}),
             "guardian": forms.Textarea(attrs={"rows": 2}),
+            "medical_alerts": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "aliases": _("Other names the person used or was given; separate them with commas."),
@@ -177,3 +178,21 @@ class IdentityForm(forms.ModelForm):
         value = self.cleaned_data.get("documented_birth_date")
         _check_birth_date(value, timezone.localdate())
         return value
+
+
+class BreakGlassForm(forms.Form):
+    """Why a worker outside the assigned team needs to read a client's journals and plan."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        min_length=glass.MIN_REASON_LENGTH,
+        max_length=500,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_(
+            "Why you need to read this file now. Your reason is written to the access log."
+        ),
+        error_messages={
+            "min_length": _("Give a reason of at least %(limit_value)d characters."),
+        },
+    )

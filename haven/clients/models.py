@@ -25,6 +25,7 @@ IDENTITY_FIELDS = (
     "address",
     "emergency_contact",
     "guardian",
+    "medical_alerts",
 )
 # Hidden from everyone but the assigned workers and the director when the address is confidential.
 CONFIDENTIAL_FIELDS = ("phone", "address", "emergency_contact")
@@ -84,6 +85,11 @@ class Client(CentreScoped):
     emergency_contact = EncryptedTextField(_("emergency contact"), blank=True)
     guardian = EncryptedTextField(
         _("guardian"), blank=True, help_text=_("For a minor: the guardian's name and contact.")
+    )
+    medical_alerts = EncryptedTextField(
+        _("medical alerts"),
+        blank=True,
+        help_text=_("Allergies, medication, conditions that matter in an emergency"),
     )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -16,7 +16,7 @@ from haven.accounts.permissions import Permission, Role
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.centres.models import Centre
-from haven.clients import matching
+from haven.clients import glass, matching
 from haven.clients.models import CONFIDENTIAL_FIELDS, IDENTITY_FIELDS, Client
 from haven.core import numbering
 
@@ -182,3 +182,40 @@ def find_duplicates(
         nationality_id=getattr(nationality, "pk", nationality) or None,
     )
     return matching.find_duplicates(by.centre, probe, exclude_pk=exclude_pk)
+
+
+def emergency_card(user: User, client: Client) -> dict[str, Any]:
+    """What the emergency card shows: pseudonym, file code, room, languages, emergency contact
+    and medical alerts, and nothing more. The emergency contact is shown to every card reader,
+    night staff included, unless the address is confidential and the reader is neither an
+    assigned worker nor the director (``contact_withheld``)."""
+    withheld = client.confidential_address and not (
+        user.centre_id == client.centre_id
+        and (
+            user.can(Permission.CLIENT_CONFIDENTIAL_READ)
+            or client.workers.filter(pk=user.pk).exists()
+        )
+    )
+    return {
+        "pseudonym": client.pseudonym,
+        "file_code": client.file_code,
+        "room": None,  # rooms come with the shelter module
+        "languages": client.languages,
+        "emergency_contact": "" if withheld else client.emergency_contact,
+        "contact_withheld": withheld,
+        "medical_alerts": client.medical_alerts,
+    }
+
+
+def sealed_tracks(user: User, client: Client) -> bool:
+    """Whether the client's journals or plan, which the user's role reads, are closed to the
+    user until they break the glass (outside the assigned team, not the director, no grant)."""
+    reads_any = any(
+        user.can(permission)
+        for permission in (
+            Permission.JOURNAL_PSYCHOSOCIAL_READ,
+            Permission.JOURNAL_LEGAL_READ,
+            Permission.PLAN_READ,
+        )
+    )
+    return reads_any and not glass.may_read_tracks_of(user, client)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/identity/", views.identity_edit, name="identity"),
+    path("<int:pk>/emergency/", views.emergency_card, name="emergency_card"),
+    path("<int:pk>/break-glass/", views.break_glass, name="break_glass"),
 ]

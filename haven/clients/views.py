@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from haven.accounts.access import requires
 from haven.accounts.permissions import Permission
+from haven.audit import services as audit
+from haven.audit.models import Action
 from haven.centres.scoping import scoped_or_404
-from haven.clients import services
-from haven.clients.forms import ClientForm, IdentityForm
+from haven.clients import glass, services
+from haven.clients.forms import BreakGlassForm, ClientForm, IdentityForm
 from haven.clients.models import CONFIDENTIAL_FIELDS, Client
 from haven.core.paging import page_of
 from haven.guidance import overview
@@ -117,6 +119,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Vulnerability(code).label for code in client.vulnerabilities if code in Vulnerability.values
     ]
     facts = overview.key_facts(client)
+    with glass.using(request):
+        timeline = overview.timeline(user, client)
+        sealed = services.sealed_tracks(user, client)
     return render(
         request,
         "clients/detail.html",
@@ -127,9 +132,41 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "vulnerabilities": vulnerabilities,
             "facts": facts,
             "workers": facts.workers,
-            "timeline": overview.timeline(user, client),
+            "timeline": timeline,
+            "may_break_glass": bool(sealed) and user.can(Permission.BREAK_GLASS),
         },
     )
+
+
+@requires(Permission.EMERGENCY_CARD_READ)
+@require_safe
+def emergency_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a night worker needs when a resident is unwell, and nothing more; every opening
+    is audited."""
+    user: Any = request.user
+    client = scoped_or_404(Client, user, pk=pk)
+    card = services.emergency_card(user, client)
+    services.open_file(by=user, client=client, with_identity=False, note="emergency card")
+    return render(request, "clients/emergency_card.html", {"client": client, "card": card})
+
+
+@requires(Permission.BREAK_GLASS)
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read a client's journals and plan from outside the assigned team: with a stated reason,
+    for the rest of the session, written to the audit log."""
+    user: Any = request.user
+    client = scoped_or_404(Client, user, pk=pk)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        glass.grant(request, client.pk)
+        audit.record(Action.BREAK_GLASS, actor=user, obj=client, note=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            _("Access granted for this session; your reason is in the access log."),
+        )
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/break_glass.html", {"client": client, "form": form})
 
 
 @requires(Permission.CLIENT_UPDATE)

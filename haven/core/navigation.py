@@ -24,6 +24,7 @@ ENTRIES = [
     Entry(_("Journal"), "journal:list", Permission.GUIDANCE_READ, "journal"),
     Entry(_("Appointments"), "appointments:week", Permission.APPOINTMENT_READ, "appointments"),
     Entry(_("Tasks"), "tasks:list", Permission.TASK_READ, "tasks"),
+    Entry(_("Group activities"), "groups:list", Permission.GROUP_ACTIVITY_READ, "groups"),
     Entry(_("Plans to review"), "plans:list", Permission.PLAN_READ, "plans"),
     Entry(_("On call"), "oncall:rota", Permission.ONCALL_READ, "oncall"),
     Entry(_("Audit log"), "audit:search", Permission.AUDIT_READ, "audit"),

@@ -33,7 +33,7 @@ from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.centres.models import Centre
 from haven.clients.models import Client, NameKey
-from haven.demo import bulk, figures
+from haven.demo import bulk, figures, guidance
 from haven.demo.bulk import Table, reset_sequences
 from haven.demo.services import CENTRES, FAMILY, GIVEN, PSEUDONYMS
 from haven.guidance.models import Episode
@@ -90,6 +90,11 @@ VULNERABILITIES = [v.value for v in Vulnerability]
 CONTROLS = [c.value for c in MethodOfControl if c != MethodOfControl.OTHER]
 RECRUITMENTS = [r.value for r in RecruitmentMethod]
 URGENCY = (Urgency.IMMEDIATE.value, Urgency.URGENT.value, Urgency.NORMAL.value)
+ClientWorker = Client.workers.through
+# A batch of rows by model label (a child process pickles it: an auto-created through model
+# is no importable class).
+Batch = dict[str, list[list[Any]]]
+WRITTEN = (Client, Intake, Screening, Episode, NameKey, ClientWorker)
 
 
 @dataclass
@@ -102,6 +107,10 @@ class Summary:
     screenings: int = 0
     episodes: int = 0
     name_keys: int = 0
+    journal_entries: int = 0
+    appointments: int = 0
+    goals: int = 0
+    tasks: int = 0
     skipped: bool = False
     seconds: float = 0.0
 
@@ -146,8 +155,8 @@ def generate(
             history = CentreHistory(centre, scale=scale, seed=seed, now=now)
             large = history.expected_intakes() >= CHILD_PROCESS_FROM
             summary = history.write(child_process=large if child_process is None else child_process)
-            reset_sequences(Client, Intake, Screening, Episode, NameKey)
-            bulk.analyze(Client, Intake, Screening, Episode, NameKey)
+            reset_sequences(*WRITTEN, *guidance.WRITTEN)
+            bulk.analyze(*WRITTEN, *guidance.WRITTEN)
         summary.seconds = time.monotonic() - started
         summaries.append(summary)
     return summaries
@@ -181,6 +190,7 @@ class Row:
     client: dict[str, Any] | None = None
     screening: dict[str, Any] | None = None
     episode: dict[str, Any] | None = None
+    workers: list[tuple[int, int]] = field(default_factory=list)  # (client id, user id)
 
 
 @dataclass
@@ -191,7 +201,7 @@ class Tables:
     ids: dict[type[models.Model], "itertools.count[int]"] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for model in (Client, Intake, Screening, Episode, NameKey):
+        for model in WRITTEN:
             self.tables[model] = table = Table(model)
             self.ids[model] = table.next_ids()
 
@@ -255,13 +265,16 @@ class CentreHistory:
         s = self.summary
         batches = self._batches()
         for batch in bulk.in_child_process(batches) if child_process else batches:
-            for model, values in batch.items():
-                tables[model].write(values)
-            s.clients += len(batch[Client])
-            s.intakes += len(batch[Intake])
-            s.screenings += len(batch[Screening])
-            s.episodes += len(batch[Episode])
-            s.name_keys += len(batch[NameKey])
+            for model in WRITTEN:
+                tables[model].write(batch[model._meta.label])
+            s.clients += len(batch[Client._meta.label])
+            s.intakes += len(batch[Intake._meta.label])
+            s.screenings += len(batch[Screening._meta.label])
+            s.episodes += len(batch[Episode._meta.label])
+            s.name_keys += len(batch[NameKey._meta.label])
+        recent = guidance.activity(self.centre, users=self.users, seed=self.seed, now=self.now)
+        s.journal_entries, s.appointments = recent.entries, recent.appointments
+        s.goals, s.tasks = recent.goals, recent.tasks
         audit.record(
             Action.CREATE,
             centre=self.centre,
@@ -269,7 +282,9 @@ class CentreHistory:
             note=(
                 f"Demo history {figures.FIRST_YEAR}-{self.now.year} generated: {s.intakes} "
                 f"intakes, {s.clients} clients, {s.screenings} screenings, {s.episodes} "
-                f"guidance episodes (seed {self.seed}, scale {self.scale:g})."
+                f"guidance episodes; {s.journal_entries} journal entries, {s.appointments} "
+                f"appointments, {s.goals} goals, {s.tasks} tasks of the last year (seed "
+                f"{self.seed}, scale {self.scale:g})."
             ),
         )
         return s
@@ -282,11 +297,11 @@ class CentreHistory:
             * self.size
         )
 
-    def _batches(self) -> Iterator[dict[type[models.Model], list[list[Any]]]]:
+    def _batches(self) -> Iterator[Batch]:
         for year in range(figures.FIRST_YEAR, self.now.year + 1):
             yield from self._year(year)
 
-    def _year(self, year: int) -> Iterator[dict[type[models.Model], list[list[Any]]]]:
+    def _year(self, year: int) -> Iterator[Batch]:
         rng = random.Random(f"{self.seed}:{self.centre.code}:{year}")  # noqa: S311 - synthetic
         start, next_year = datetime.datetime(year, 1, 1), datetime.datetime(year + 1, 1, 1)
         end = min(next_year, self.local_now)
@@ -325,6 +340,15 @@ class CentreHistory:
                     if i in guided:
                         row.episode = self._episode(rng, row)
                 self._screening(rng, row)
+                if row.episode is not None:
+                    row.workers = guidance.details(
+                        row.episode,
+                        seed=self.seed,
+                        centre=code,
+                        screening=row.screening,
+                        form=row.form,
+                        users=self.users,
+                    )
                 rows.append(row)
             yield self._values(rows)
 
@@ -546,16 +570,23 @@ class CentreHistory:
 
     # --- writing --------------------------------------------------------------------------
 
-    def _values(self, rows: Sequence[Row]) -> dict[type[models.Model], list[list[Any]]]:
+    def _values(self, rows: Sequence[Row]) -> Batch:
         """A batch as the driver takes it, table by table in the order they reference."""
         tables = self.tables.tables
         clients = [row.client for row in rows if row.client is not None]
         return {
-            Client: tables[Client].values(clients),
-            Intake: tables[Intake].values(row.intake for row in rows),
-            Screening: tables[Screening].values(r.screening for r in rows if r.screening),
-            Episode: tables[Episode].values(r.episode for r in rows if r.episode),
-            NameKey: tables[NameKey].values(self._name_keys(clients)),
+            Client._meta.label: tables[Client].values(clients),
+            Intake._meta.label: tables[Intake].values(row.intake for row in rows),
+            Screening._meta.label: tables[Screening].values(
+                r.screening for r in rows if r.screening
+            ),
+            Episode._meta.label: tables[Episode].values(r.episode for r in rows if r.episode),
+            NameKey._meta.label: tables[NameKey].values(self._name_keys(clients)),
+            ClientWorker._meta.label: tables[ClientWorker].values(
+                {"id": self.tables.next_id(ClientWorker), "client_id": c, "user_id": u}
+                for row in rows
+                for c, u in row.workers
+            ),
         }
 
     def _name_keys(self, clients: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

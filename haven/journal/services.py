@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.permissions import Permission
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.clients import glass
 from haven.clients.models import Client
 from haven.guidance.models import Episode, Track
 from haven.journal.models import Entry
@@ -41,39 +43,55 @@ def writable_tracks(user: Any) -> list[Track]:
     return [track for track in Track if user.can(WRITE_PERMISSION[track])]
 
 
-def _readable(user: Any) -> QuerySet[Entry]:
-    """The entries of the user's centre that the user may read (need-to-know per track)."""
+def _readable(user: Any, granted: Collection[int] | None = None) -> QuerySet[Entry]:
+    """The entries of the user's centre that the user may read (need-to-know per track).
+
+    A track's entries also need the client's assigned team, the director or a break-the-glass
+    grant for the client (``haven.clients.glass``); whole-team entries need neither.
+    """
     if not user.can(Permission.GUIDANCE_READ):
         return Entry.objects.none()
     entries = Entry.objects.for_centre(user.centre)
-    return entries.filter(Q(track__in=readable_tracks(user)) | Q(whole_team=True))
+    track = Q(track__in=readable_tracks(user)) & glass.client_filter(user, granted)
+    return entries.filter(track | Q(whole_team=True))
 
 
-def visible_entries(user: Any, client: Client | None = None) -> QuerySet[Entry]:
+def visible_entries(
+    user: Any, client: Client | None = None, granted: Collection[int] | None = None
+) -> QuerySet[Entry]:
     """What the user may read, newest first, with what a list shows fetched along.
 
     An entry of the psychosocial track needs the psychosocial journal's read permission, the
-    legal and administrative tracks the legal one; an entry for the whole team is read by
+    legal and administrative tracks the legal one, and the client's assigned team, the
+    director or a break-the-glass grant (``granted``: client ids; by default the grants of the
+    request being answered, see ``glass.using``); an entry for the whole team is read by
     anyone in the centre who reads guidance. Only visible corrections are attached.
     """
-    entries = _readable(user)
+    granted = glass.current(granted)
+    entries = _readable(user, granted)
     if client is not None:
         entries = entries.filter(client=client)
     return entries.select_related("client", "author", "corrects").prefetch_related(
         Prefetch(
             "corrections",
-            queryset=_readable(user).select_related("author").order_by("written_at"),
+            queryset=_readable(user, granted).select_related("author").order_by("written_at"),
             to_attr="visible_corrections",
         )
     )
 
 
-def may_read(user: Any, entry: Entry) -> bool:
+def may_read(user: Any, entry: Entry, granted: Collection[int] | None = None) -> bool:
     return (
         user.centre is not None
         and entry.centre_id == user.centre.pk
         and user.can(Permission.GUIDANCE_READ)
-        and (entry.whole_team or user.can(READ_PERMISSION[Track(entry.track)]))
+        and (
+            entry.whole_team
+            or (
+                user.can(READ_PERMISSION[Track(entry.track)])
+                and glass.may_read_tracks_of(user, entry.client, granted)
+            )
+        )
     )
 
 

@@ -1,6 +1,7 @@
 """The future plan's operations: adding a goal, changing it without losing anyone's update."""
 
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.utils import timezone
 from haven.accounts.permissions import Permission
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.clients import glass
 from haven.clients.models import Client
 from haven.guidance.models import Episode
 from haven.plans.models import Goal, GoalRevision, GoalStatus, LifeDomain
@@ -49,25 +51,37 @@ def _revise(goal: Goal, by: Any) -> GoalRevision:
     )
 
 
-def client_goals(user: Any, client: Client) -> QuerySet[Goal]:
-    """The client's goals (empty for a reader without the plan permission)."""
+def client_goals(
+    user: Any, client: Client, granted: Collection[int] | None = None
+) -> QuerySet[Goal]:
+    """The client's goals: empty for a reader without the plan permission, and for one outside
+    the client's assigned team who is not the director and has no break-the-glass grant
+    (``granted``: client ids; by default the grants of the request being answered)."""
     if not user.can(Permission.PLAN_READ):
         return Goal.objects.none()
-    return Goal.objects.for_centre(user.centre).filter(client=client)
+    goals = Goal.objects.for_centre(user.centre).filter(client=client)
+    return goals.filter(glass.client_filter(user, granted))
 
 
-def plan_by_domain(user: Any, client: Client) -> list[tuple[LifeDomain, list[Goal]]]:
+def plan_by_domain(
+    user: Any, client: Client, granted: Collection[int] | None = None
+) -> list[tuple[LifeDomain, list[Goal]]]:
     """The client's goals grouped under each of the eight life domains (one query)."""
-    goals = list(client_goals(user, client).order_by("-updated_at", "-id"))
+    goals = list(client_goals(user, client, granted).order_by("-updated_at", "-id"))
     return [(domain, [g for g in goals if g.domain == domain]) for domain in LifeDomain]
 
 
-def due_for_review(user: Any, today: datetime.date | None = None) -> QuerySet[Goal]:
-    """The centre's open goals whose review is due within 14 days (or overdue), soonest first."""
+def due_for_review(
+    user: Any, today: datetime.date | None = None, granted: Collection[int] | None = None
+) -> QuerySet[Goal]:
+    """The centre's open goals whose review is due within 14 days (or overdue), soonest first:
+    those of the user's assigned clients (all of them for the director, plus any granted by
+    breaking the glass)."""
     today = today or timezone.localdate()
     return (
         Goal.objects.for_centre(user.centre)
         .filter(status__in=OPEN_STATUSES, next_review__lte=today + REVIEW_HORIZON)
+        .filter(glass.client_filter(user, granted))
         .select_related("client")
         .order_by("next_review", "id")
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.models import User
 from haven.accounts.permissions import Permission
+from haven.clients import glass
 from haven.clients.models import Client
 from haven.guidance.overview import TimelineItem, timeline_source
 from haven.plans.models import GoalRevision
@@ -19,6 +20,8 @@ from haven.plans.models import GoalRevision
 @timeline_source
 def plan_items(user: User, client: Client) -> Iterable[TimelineItem]:
     if not user.can(Permission.PLAN_READ) or user.centre is None:
+        return
+    if not glass.may_read_tracks_of(user, client):  # outside the team: break the glass first
         return
     revisions = (
         GoalRevision.objects.filter(goal__client=client, goal__centre=user.centre)

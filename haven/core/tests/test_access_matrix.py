@@ -36,6 +36,7 @@ OBJECTS: dict[str, Callable[[Centre], Any]] = {
     "appointments": lambda centre: _testing("appointments").make_appointment(centre),
     "plans": lambda centre: _testing("plans").make_goal(centre),
     "tasks": lambda centre: _testing("tasks").make_task(centre),
+    "groups": lambda centre: _testing("groups").make_activity(centre),
 }
 
 

@@ -110,7 +110,7 @@ def test_each_role_sees_only_the_navigation_it_may_use(
     assert "clients:list" in nav(Role.PSYCHOSOCIAL)
     assert "audit:search" not in nav(Role.PSYCHOSOCIAL)
     assert nav(Role.DPO) == {"core:home", "audit:search"}
-    assert nav(Role.VOLUNTEER) == {"core:home"}
+    assert nav(Role.VOLUNTEER) == {"core:home", "groups:list"}
     assert "clients:list" not in nav(Role.RAPPORTEUR)
 
 

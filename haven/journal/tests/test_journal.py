@@ -30,6 +30,8 @@ T0 = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 def private(users: dict[Role, User], client: Client, track: Track, text: str) -> Entry:
     """An entry for the track's team only, written by that team's worker."""
     author = users[Role.PSYCHOSOCIAL if track == Track.PSYCHOSOCIAL else Role.LEGAL]
+    # Both teams' workers are assigned: need-to-know per track is what is tested here.
+    client.workers.add(users[Role.PSYCHOSOCIAL], users[Role.LEGAL])
     return make_entry(
         client.centre, client=client, track=track, author=author, text=text, whole_team=False
     )

@@ -48,6 +48,7 @@ def form_data(goal: Goal, **changes: Any) -> dict[str, Any]:
 def test_a_psychosocial_worker_adds_a_housing_goal_with_the_client(
     users: dict[Role, User], client_a: Client, signed_in: SignedIn
 ) -> None:
+    client_a.workers.add(users[Role.PSYCHOSOCIAL])
     http = signed_in(users[Role.PSYCHOSOCIAL])
     url = f"{reverse('plans:create')}?client={client_a.pk}&domain=housing"
     assert 'value="housing" selected' in http.get(url).content.decode()
@@ -176,6 +177,8 @@ def test_goals_due_for_review_appear_in_the_list(
         next_review=today + datetime.timedelta(1),
     )
 
+    for goal in (soon, later, done):
+        goal.client.workers.add(users[Role.PSYCHOSOCIAL])
     page = signed_in(users[Role.PSYCHOSOCIAL]).get(reverse("plans:list")).content.decode()
 
     assert soon.client.file_code in page
@@ -218,6 +221,7 @@ def test_the_overview_timeline_shows_goal_items_to_the_psychosocial_worker_only(
     users: dict[Role, User], client_a: Client, signed_in: SignedIn
 ) -> None:
     worker = users[Role.PSYCHOSOCIAL]
+    client_a.workers.add(worker, users[Role.LEGAL])  # the team: only the track's readers see
     goal = services.create_goal(
         by=worker, client=client_a, data={"domain": "housing", "text": "Own studio."}
     )
@@ -229,6 +233,21 @@ def test_the_overview_timeline_shows_goal_items_to_the_psychosocial_worker_only(
 
     assert "Goal set: Housing" in psychosocial and "Goal changed: Housing" in psychosocial
     assert "Goal set" not in legal and "Goal changed" not in legal
+
+
+def test_a_psychosocial_worker_outside_the_team_sees_no_goal_until_breaking_the_glass(
+    users: dict[Role, User], client_a: Client, signed_in: SignedIn
+) -> None:
+    worker = users[Role.PSYCHOSOCIAL]
+    services.create_goal(by=worker, client=client_a, data={"domain": "housing", "text": "Studio."})
+    http = signed_in(worker)
+    overview = reverse("clients:detail", kwargs={"pk": client_a.pk})
+    assert "Goal set: Housing" not in http.get(overview).content.decode()
+    http.post(
+        reverse("clients:break_glass", kwargs={"pk": client_a.pk}),
+        {"reason": "Covering for a colleague on sick leave today."},
+    )
+    assert "Goal set: Housing" in http.get(overview).content.decode()
 
 
 def test_the_overview_timeline_runs_the_same_queries_for_few_or_many_goal_changes(

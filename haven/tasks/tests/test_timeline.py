@@ -34,6 +34,7 @@ def test_the_timeline_shows_a_psychosocial_entry_to_its_team_and_the_director_on
         whole_team=False,
         author=users[Role.PSYCHOSOCIAL],
     )
+    client_a.workers.add(users[Role.PSYCHOSOCIAL], users[Role.LEGAL])
     link = reverse("journal:detail", kwargs={"pk": entry.pk})
     assert link in overview(signed_in(users[Role.PSYCHOSOCIAL]), client_a)
     assert link in overview(signed_in(users[Role.DIRECTOR]), client_a)

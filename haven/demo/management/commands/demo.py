@@ -81,7 +81,9 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"{summary.centre}: {summary.intakes} intakes, {summary.clients} clients, "
-                f"{summary.screenings} screenings, {summary.episodes} guidance episodes{keys} "
-                f"in {summary.seconds:.1f} s"
+                f"{summary.screenings} screenings, {summary.episodes} guidance episodes{keys}; "
+                f"last year: {summary.journal_entries} journal entries, "
+                f"{summary.appointments} appointments, {summary.goals} goals, "
+                f"{summary.tasks} tasks; in {summary.seconds:.1f} s"
             )
         self.stdout.write(f"History: {time.monotonic() - started:.1f} s")
