@@ -11,6 +11,7 @@ from haven.accounts.models import User
 from haven.appointments import services
 from haven.appointments.models import MAX_DURATION_MINUTES, Appointment, Kind, Place, Status
 from haven.centres.models import Centre
+from haven.clients import services as client_services
 from haven.clients.models import Client
 from haven.guidance.models import Track
 
@@ -107,18 +108,7 @@ class AppointmentForm(forms.Form):
         self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
 
     def clean_client(self) -> Client | None:
-        query = self.cleaned_data["client"].strip()
-        if not query:
-            return None
-        found = services.find_client(self.centre, query)
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise forms.ValidationError(_("No client of your centre has this file code or name."))
-        raise forms.ValidationError(
-            _("Several clients match; type one file code: %(codes)s")
-            % {"codes": ", ".join(f"{c.file_code} ({c.pseudonym})" for c in found)}
-        )
+        return client_services.client_for(self.centre, self.cleaned_data["client"])
 
 
 class PeriodForm(forms.Form):

@@ -18,7 +18,6 @@ from haven.appointments.models import MAX_DURATION_MINUTES, Appointment, Kind, S
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.centres.models import Centre
-from haven.clients.models import Client
 
 FIELDS = (
     "client",
@@ -160,17 +159,3 @@ def hours(centre: Centre | None, start: datetime.date, end: datetime.date) -> Ho
         interpreter_hours=Decimal(totals["interpreter"]) / 60,
         group_sessions=totals["groups"],
     )
-
-
-def find_client(centre: Centre | None, query: str) -> list[Client]:
-    """The centre's clients whose file code is ``query`` or whose pseudonym contains it (at
-    most a few: the caller asks for a unique one)."""
-    query = query.strip()
-    clients = Client.objects.for_centre(centre)
-    exact = list(clients.filter(file_code__iexact=query)[:2])
-    if exact or not query:
-        return exact
-    exact = list(clients.filter(pseudonym__iexact=query)[:6])
-    if exact:
-        return exact
-    return list(clients.filter(Q(file_code__icontains=query) | Q(pseudonym__icontains=query))[:6])

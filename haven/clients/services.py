@@ -6,10 +6,11 @@ render what these functions return.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.accounts.models import User
 from haven.accounts.permissions import Permission, Role
@@ -219,3 +220,33 @@ def sealed_tracks(user: User, client: Client) -> bool:
         )
     )
     return reads_any and not glass.may_read_tracks_of(user, client)
+
+
+def find_client(centre: Centre | None, query: str) -> list[Client]:
+    """The centre's clients whose file code is ``query`` or whose pseudonym contains it (at
+    most a few: the caller asks for a unique one)."""
+    query = query.strip()
+    clients = Client.objects.for_centre(centre)
+    exact = list(clients.filter(file_code__iexact=query)[:2])
+    if exact or not query:
+        return exact
+    exact = list(clients.filter(pseudonym__iexact=query)[:6])
+    if exact:
+        return exact
+    return list(clients.filter(Q(file_code__icontains=query) | Q(pseudonym__icontains=query))[:6])
+
+
+def client_for(centre: Centre | None, text: str) -> Client | None:
+    """The one client a form's "file code or pseudonym" field names; a clear error otherwise."""
+    query = text.strip()
+    if not query:
+        return None
+    found = find_client(centre, query)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError(_("No client of your centre has this file code or name."))
+    raise ValidationError(
+        _("Several clients match; type one file code: %(codes)s")
+        % {"codes": ", ".join(f"{c.file_code} ({c.pseudonym})" for c in found)}
+    )

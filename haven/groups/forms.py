@@ -8,8 +8,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
-from haven.appointments.services import find_client
 from haven.centres.models import Centre
+from haven.clients import services as client_services
 from haven.clients.models import Client
 from haven.groups import services
 from haven.groups.models import GroupActivity
@@ -99,7 +99,7 @@ class GroupActivityForm(forms.Form):
             query = line.strip().rstrip(",;")
             if not query:
                 continue
-            matches = find_client(self.centre, query)
+            matches = client_services.find_client(self.centre, query)
             if len(matches) == 1:
                 found[matches[0].pk] = matches[0]
             elif not matches:

@@ -8,8 +8,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
-from haven.appointments.services import find_client
 from haven.centres.models import Centre
+from haven.clients import services as client_services
 from haven.clients.models import Client
 from haven.tasks import services
 from haven.tasks.models import Task
@@ -73,15 +73,4 @@ class TaskForm(forms.Form):
         self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
 
     def clean_client(self) -> Client | None:
-        query = self.cleaned_data["client"].strip()
-        if not query:
-            return None
-        found = find_client(self.centre, query)
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise forms.ValidationError(_("No client of your centre has this file code or name."))
-        raise forms.ValidationError(
-            _("Several clients match; type one file code: %(codes)s")
-            % {"codes": ", ".join(f"{c.file_code} ({c.pseudonym})" for c in found)}
-        )
+        return client_services.client_for(self.centre, self.cleaned_data["client"])
