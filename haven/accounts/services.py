@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from haven.accounts import twofactor
 from haven.accounts.models import User
@@ -40,3 +41,12 @@ def set_language(user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def offered_with(offered: QuerySet[User], *kept: int | None) -> QuerySet[User]:
+    """The people a form offers, plus those a record already names (``kept`` primary keys):
+    editing never silently drops someone who no longer fits; the service says so instead."""
+    kept_pks = [pk for pk in kept if pk is not None]
+    return User.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk__in=kept_pks)).order_by(
+        "first_name", "last_name", "username"
+    )

@@ -3,11 +3,11 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
+from haven.accounts.services import offered_with
 from haven.appointments import services
 from haven.appointments.models import MAX_DURATION_MINUTES, Appointment, Kind, Place, Status
 from haven.centres.models import Centre
@@ -101,10 +101,7 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         workers = services.workers_for(centre)
         if appointment is not None:
-            # Keep the current worker selectable; the service says so if they left meanwhile.
-            workers = User.objects.filter(
-                Q(pk__in=workers.values("pk")) | Q(pk=appointment.worker_id)
-            ).order_by("first_name", "last_name", "username")
+            workers = offered_with(workers, appointment.worker_id)
         self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
 
     def clean_client(self) -> Client | None:

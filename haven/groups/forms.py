@@ -3,11 +3,11 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
+from haven.accounts.services import offered_with
 from haven.centres.models import Centre
 from haven.clients import services as client_services
 from haven.clients.models import Client
@@ -79,13 +79,8 @@ class GroupActivityForm(forms.Form):
             )
             current = list(activity.volunteers.values_list("pk", flat=True))
             initial["volunteers"] = current
-            # Keep current people selectable; the service says so if they no longer fit.
-            volunteers = User.objects.filter(
-                Q(pk__in=volunteers.values("pk")) | Q(pk__in=current)
-            ).order_by("first_name", "last_name", "username")
-            organisers = User.objects.filter(
-                Q(pk__in=organisers.values("pk")) | Q(pk=activity.organiser_id)
-            ).order_by("first_name", "last_name", "username")
+            volunteers = offered_with(volunteers, *current)
+            organisers = offered_with(organisers, activity.organiser_id)
         else:
             initial.setdefault("organiser", user.pk)
         super().__init__(*args, **kwargs)

@@ -3,11 +3,11 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
+from haven.accounts.services import offered_with
 from haven.centres.models import Centre
 from haven.clients import services as client_services
 from haven.clients.models import Client
@@ -66,10 +66,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         assignees = services.assignees_for(centre)
         if task is not None:
-            # Keep the current assignee selectable; the service says so if they left meanwhile.
-            assignees = User.objects.filter(
-                Q(pk__in=assignees.values("pk")) | Q(pk=task.assignee_id)
-            ).order_by("first_name", "last_name", "username")
+            assignees = offered_with(assignees, task.assignee_id)
         self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
 
     def clean_client(self) -> Client | None:
