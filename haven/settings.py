@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "haven.tasks",
     "haven.groups",
     "haven.oncall",
+    "haven.partners",
+    "haven.residence",
+    "haven.legal",
+    "haven.letters",
     "haven.demo",
 ]
 

@@ -13,6 +13,10 @@ urlpatterns = [
     path("plans/", include("haven.plans.urls")),
     path("tasks/", include("haven.tasks.urls")),
     path("groups/", include("haven.groups.urls")),
+    path("partners/", include("haven.partners.urls")),
+    path("residence/", include("haven.residence.urls")),
+    path("dossiers/", include("haven.legal.urls")),
+    path("letters/", include("haven.letters.urls")),
     path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
 ]

@@ -57,6 +57,17 @@ class Permission(StrEnum):
     """Pseudonym, languages, emergency contact and medical alerts: what a night needs."""
     BREAK_GLASS = "guidance:access:break_glass"
     """Read a track's journal and plan of a client outside one's assigned team, with a reason."""
+    RESIDENCE_READ = "residence:document:read"
+    """Residence documents, renewals, administrative outcomes and the deadlines page."""
+    RESIDENCE_WRITE = "residence:document:write"
+    DOSSIER_READ = "legal:dossier:read"
+    """Criminal dossiers, each victim shown only to those who may read that client's tracks."""
+    DOSSIER_WRITE = "legal:dossier:write"
+    PARTNER_READ = "partners:partner:read"
+    PARTNER_MANAGE = "partners:partner:manage"
+    LETTER_CREATE = "letters:letter:create"
+    """Generate a letter (PDF) about a client: an attestation, a request to the Immigration
+    Office."""
     STATISTICS_READ = "reports:statistics:read"
     """Aggregate figures only: never a record, never a name."""
 
@@ -100,11 +111,18 @@ CASE_WORK = frozenset(
         P.GROUP_ACTIVITY_WRITE,
         P.EMERGENCY_CARD_READ,
         P.BREAK_GLASS,
+        P.RESIDENCE_READ,
+        P.DOSSIER_READ,
+        P.PARTNER_READ,
+        P.LETTER_CREATE,
     }
 )
+# The legal and administrative tracks' own records.
+LEGAL_WORK = frozenset({P.RESIDENCE_WRITE, P.DOSSIER_WRITE, P.PARTNER_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DIRECTOR: CASE_WORK
+    | LEGAL_WORK
     | {
         P.INTAKE_EXPORT,
         P.ONCALL_MANAGE,
@@ -122,8 +140,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Need-to-know per track: each team reads and writes its own track's journal.
     Role.PSYCHOSOCIAL: CASE_WORK
     | {P.JOURNAL_PSYCHOSOCIAL_READ, P.JOURNAL_PSYCHOSOCIAL_WRITE, P.PLAN_READ, P.PLAN_WRITE},
-    Role.LEGAL: CASE_WORK | {P.JOURNAL_LEGAL_READ, P.JOURNAL_LEGAL_WRITE},
-    Role.ADMIN_FINANCE: frozenset({P.CLIENT_READ, P.ONCALL_READ, P.STATISTICS_READ}),
+    Role.LEGAL: CASE_WORK | LEGAL_WORK | {P.JOURNAL_LEGAL_READ, P.JOURNAL_LEGAL_WRITE},
+    Role.ADMIN_FINANCE: frozenset(
+        {P.CLIENT_READ, P.ONCALL_READ, P.STATISTICS_READ, P.PARTNER_READ, P.PARTNER_MANAGE}
+    ),
     Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ}),
     # At night a bed is found for a pseudonym; no identity is needed and none is shown.
     Role.NIGHT_STAFF: frozenset(

@@ -7,7 +7,29 @@ from django.utils.translation import gettext_lazy as _
 from haven.centres.models import Centre, Weekday
 
 
+class DayListField(forms.CharField):
+    """Numbers of days typed as ``30, 14, 7``."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(day) for day in value)
+        return value
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        try:
+            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give whole numbers of days separated by commas, e.g. 30, 14, 7.")
+            ) from None
+
+
 class CentreForm(forms.ModelForm):
+    reminder_days = DayListField(
+        label=_("Reminders before a document expires (days)"),
+        help_text=_("Workers are reminded this many days before a residence document expires."),
+    )
     languages = forms.MultipleChoiceField(
         label=_("Working languages"),
         choices=settings.LANGUAGES,
@@ -29,6 +51,7 @@ class CentreForm(forms.ModelForm):
             "office_days",
             "office_opens",
             "office_closes",
+            "reminder_days",
             "phone",
             "address",
             "is_case_holding",

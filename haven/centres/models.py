@@ -22,6 +22,10 @@ def default_office_days() -> list[int]:
     return [0, 1, 2, 3, 4]
 
 
+def default_reminder_days() -> list[int]:
+    return [30, 14, 7]
+
+
 class Centre(models.Model):
     """A specialised centre (or the national rapporteur's office) sharing one installation."""
 
@@ -41,6 +45,11 @@ class Centre(models.Model):
     office_opens = models.TimeField(_("office opens"), default=datetime.time(9, 0))
     office_closes = models.TimeField(_("office closes"), default=datetime.time(17, 0))
     address = models.TextField(_("address"), blank=True)
+    reminder_days = models.JSONField(
+        _("reminders before a document expires (days)"),
+        default=default_reminder_days,
+        help_text=_("Workers are reminded this many days before a residence document expires."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_case_holding = models.BooleanField(
         _("holds case files"),
@@ -60,6 +69,17 @@ class Centre(models.Model):
         self.code = (self.code or "").upper()
         if not self.code.isalpha():
             raise ValidationError({"code": _("Use letters only, e.g. BXL.")})
+        days = self.reminder_days
+        if not (
+            isinstance(days, list)
+            and days
+            and all(isinstance(d, int) and 0 < d <= 365 for d in days)
+            and len(set(days)) == len(days)
+        ):
+            raise ValidationError(
+                {"reminder_days": _("Give distinct numbers of days between 1 and 365.")}
+            )
+        self.reminder_days = sorted(days, reverse=True)
         if self.office_closes <= self.office_opens:
             raise ValidationError({"office_closes": _("The office must close after it opens.")})
         allowed = {code for code, _name in settings.LANGUAGES}

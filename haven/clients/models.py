@@ -77,6 +77,16 @@ class Client(CentreScoped):
         verbose_name=_("assigned workers"),
     )
 
+    # The current residence document's validity, kept by haven.residence.services so that every
+    # list can flag an expired document without a renewal in one query (None: no document, or
+    # one of indefinite validity).
+    residence_valid_until = models.DateField(
+        _("residence document valid until"), null=True, blank=True, editable=False
+    )
+    residence_renewal_pending = models.BooleanField(
+        _("renewal requested"), default=False, editable=False
+    )
+
     legal_name = EncryptedTextField(_("legal name"), blank=True)
     aliases = EncryptedTextField(_("aliases"), blank=True)
     documented_birth_date = EncryptedDateField(_("birth date on documents"), blank=True, null=True)

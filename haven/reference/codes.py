@@ -90,3 +90,39 @@ class Vulnerability(models.TextChoices):
     ABUSE_PHYSICAL = "abuse_physical", _("Physical abuse")
     EDUCATION = "education", _("Education")
     WORK_ENVIRONMENT = "work_environment", _("Work environment")
+
+
+class ProsecutionOffice(models.TextChoices):
+    """The 14 prosecutor's offices (parketten) since 2014, with a labour auditor's office
+    (arbeidsauditoraat) beside each: the 12 judicial districts, Brussels split into Brussels
+    and Halle-Vilvoorde, Hainaut into Charleroi and Mons-Tournai."""
+
+    ANT = "ANT", _("Antwerp")
+    LIM = "LIM", _("Limburg")
+    OVL = "OVL", _("East Flanders")
+    WVL = "WVL", _("West Flanders")
+    LEU = "LEU", _("Leuven")
+    HVV = "HVV", _("Halle-Vilvoorde")
+    BRU = "BRU", _("Brussels")
+    WBR = "WBR", _("Walloon Brabant")
+    CHA = "CHA", _("Charleroi")
+    MTO = "MTO", _("Mons-Tournai")
+    LUI = "LUI", _("Liège")
+    LUX = "LUX", _("Luxembourg")
+    NAM = "NAM", _("Namur")
+    EUP = "EUP", _("Eupen")
+    OTHER = "OTHER", _("Other (abroad, federal prosecutor)")
+
+
+# The judicial district each office serves.
+OFFICE_DISTRICT = {
+    **{
+        office.value: office.value
+        for office in ProsecutionOffice
+        if office.value in JudicialDistrict.values
+    },
+    "HVV": JudicialDistrict.BRU.value,
+    "CHA": JudicialDistrict.HEN.value,
+    "MTO": JudicialDistrict.HEN.value,
+    "OTHER": JudicialDistrict.ABROAD.value,
+}

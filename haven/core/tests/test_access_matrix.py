@@ -37,6 +37,10 @@ OBJECTS: dict[str, Callable[[Centre], Any]] = {
     "plans": lambda centre: _testing("plans").make_goal(centre),
     "tasks": lambda centre: _testing("tasks").make_task(centre),
     "groups": lambda centre: _testing("groups").make_activity(centre),
+    "partners": lambda centre: _testing("partners").make_partner(centre),
+    "residence": lambda centre: _testing("residence").make_document(centre),
+    "legal": lambda centre: _testing("legal").make_dossier(centre),
+    "letters": lambda centre: ClientFactory(centre=centre),
 }
 
 
@@ -45,6 +49,12 @@ def _testing(app: str) -> Any:
     import importlib
 
     return importlib.import_module(f"haven.{app}.testing")
+
+
+# A URL whose pk addresses another model than its namespace's: by its full name. Each app
+# lists its own in haven/<app>/testing.py as ``MATRIX_OBJECTS`` (name -> maker).
+for _app in ("residence", "legal"):
+    OBJECTS.update(getattr(_testing(_app), "MATRIX_OBJECTS", {}))
 
 
 # Namespaces whose objects belong to the whole installation, not to one centre.
@@ -76,8 +86,9 @@ def url_for(name: str, pattern: URLPattern, centre: Centre) -> str:
         return reverse(name)
     assert keys == ["pk"], f"{name}: teach this test the URL arguments {keys}"
     namespace = name.split(":")[0]
-    assert namespace in OBJECTS, f"{name}: add the model its pk addresses to OBJECTS"
-    return reverse(name, kwargs={"pk": OBJECTS[namespace](centre).pk})
+    maker = OBJECTS.get(name) or OBJECTS.get(namespace)
+    assert maker is not None, f"{name}: add the model its pk addresses to OBJECTS"
+    return reverse(name, kwargs={"pk": maker(centre).pk})
 
 
 def is_login_redirect(response: Any) -> bool:

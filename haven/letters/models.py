@@ -1,0 +1,1 @@
+"""Letters generated from templates: no records of their own (each is audited)."""
