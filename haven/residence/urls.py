@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from haven.residence import deadline_views
 
 app_name = "residence"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("deadlines/", deadline_views.deadlines, name="deadlines"),
+]
