@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from haven.legal import views
 
 app_name = "legal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dossier_list, name="list"),
+    path("<int:pk>/", views.dossier_detail, name="detail"),
+]

@@ -22,4 +22,6 @@ def make_document(centre: Centre, **values: Any) -> ResidenceDocument:
 
 
 # URL names whose pk addresses another model than a residence document (see the matrix).
-MATRIX_OBJECTS: dict[str, Any] = {}
+MATRIX_OBJECTS: dict[str, Any] = {
+    "residence:client": lambda centre: ClientFactory(centre=centre),
+}
