@@ -223,8 +223,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- e-mail ----------------------------------------------------------------------------------
-EMAIL_URL = env.text("HAVEN_EMAIL_URL", "")
+# Unconfigured (development), mails are printed to the console.
 DEFAULT_FROM_EMAIL = env.text("HAVEN_EMAIL_FROM", "haven@localhost")
+EMAIL_URL = env.text("HAVEN_EMAIL_URL", "")
+EMAIL_TIMEOUT = 30  # seconds: a stuck mail server must not hang `haven remind` in cron
 if EMAIL_URL:
     from urllib.parse import unquote, urlsplit
 
@@ -256,5 +258,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint reports every step of a PDF at INFO.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -18,7 +18,8 @@ class DayListField(forms.CharField):
     def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
         text = super().to_python(value) or ""
         try:
-            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+            days = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+            return sorted(days, reverse=True)
         except ValueError:
             raise forms.ValidationError(
                 _("Give whole numbers of days separated by commas, e.g. 30, 14, 7.")

@@ -3,15 +3,16 @@ from typing import Any
 from django.http import HttpRequest
 
 from haven.accounts.twofactor import is_verified
-from haven.core.navigation import entries_for
+from haven.core.navigation import entries_for, menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not is_verified(request):
-        return {"nav_entries": [], "nav_section": ""}
+        return {"nav_entries": [], "nav_menu": [], "nav_section": ""}
     match = getattr(request, "resolver_match", None)
     return {
         "nav_entries": entries_for(user),
+        "nav_menu": menu_for(user),
         "nav_section": match.app_name if match else "",
     }

@@ -28,6 +28,7 @@ class Home:
 MY_CLIENTS = 10
 RECENT_CHANGES = 10
 RECENT_DAYS = 7
+DESK_DOCUMENTS = 20
 
 
 @dataclass
@@ -41,6 +42,10 @@ class Desk:
     clients: list[Any] = field(default_factory=list)
     changes: list[Any] = field(default_factory=list)
     may_complete: bool = False
+    # Current residence documents of my clients expiring within the centre's longest reminder
+    # period, or expired without an open renewal. None: the role does not read them.
+    residence: list[Any] | None = None
+    residence_capped: bool = False
 
 
 def build(user: User) -> Home:
@@ -133,6 +138,11 @@ def build_desk(user: User) -> Desk:
                 desk.appointments_today.append(appointment)
             else:
                 desk.appointments_week.append(appointment)
+    if user.can(Permission.RESIDENCE_READ):
+        from haven.residence import deadlines
+
+        section = deadlines.capped(deadlines.for_desk(user, today), today, DESK_DOCUMENTS)
+        desk.residence, desk.residence_capped = section.rows, section.capped
     mine = Client.objects.for_centre(user.centre).filter(workers=user)
     desk.clients = list(mine.order_by("-updated_at", "-id")[:MY_CLIENTS])
     if desk.clients:

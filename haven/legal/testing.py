@@ -8,7 +8,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.centres.models import Centre
 from haven.factories import ClientFactory
-from haven.legal.models import Dossier, Victim
+from haven.legal.models import Dossier, DossierEvent, EventKind, Victim
 from haven.reference.codes import ProsecutionOffice
 
 
@@ -34,5 +34,24 @@ def make_dossier(centre: Centre, *, victims: list[Any] | None = None, **values: 
     return dossier
 
 
+def make_victim(centre: Centre) -> Victim:
+    """A saved victim (of a new dossier, its client assigned to every user of the centre)."""
+    return make_dossier(centre).victims.get()
+
+
+def make_event(centre: Centre, dossier: Dossier | None = None, **values: Any) -> DossierEvent:
+    """A saved step of ``dossier`` (a new one unless given): an investigation on its opening
+    day unless told otherwise."""
+    dossier = dossier or make_dossier(centre)
+    values.setdefault("kind", EventKind.INVESTIGATION)
+    values.setdefault("date", dossier.opened_on)
+    return DossierEvent.objects.create(centre=centre, dossier=dossier, **values)
+
+
 # URL names whose pk addresses another model than a dossier (see the matrix).
-MATRIX_OBJECTS: dict[str, Any] = {}
+MATRIX_OBJECTS: dict[str, Any] = {
+    "legal:victim_edit": make_victim,
+    "legal:victim_remove": make_victim,
+    "legal:event_edit": make_event,
+    "legal:event_delete": make_event,
+}

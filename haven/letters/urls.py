@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from haven.letters import views
 
 app_name = "letters"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.letter_create, name="create"),
+]

@@ -1,6 +1,7 @@
 import datetime
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from haven.accounts.models import User
@@ -16,6 +17,7 @@ def centre_form(centre: Centre, **changes: Any) -> dict[str, Any]:
         "office_days": ["0", "1", "2", "3", "4"],
         "office_opens": "08:30",
         "office_closes": "17:00",
+        "reminder_days": "30, 14, 7",
         "phone": "",
         "address": "",
         "is_case_holding": "on",
@@ -46,6 +48,29 @@ def test_office_hours_that_close_before_they_open_are_refused(
     assert response.status_code == 200
     assert b"The office must close after it opens." in response.content
     assert b'value="Typed name"' in response.content
+
+
+def test_the_director_sets_when_workers_are_reminded_of_expiring_documents(
+    signed_in: Any, users: dict[Role, User], centre_a: Centre
+) -> None:
+    http = signed_in(users[Role.DIRECTOR])
+    url = reverse("centres:edit", kwargs={"pk": centre_a.pk})
+    response = http.post(url, centre_form(centre_a, reminder_days="7; 45,21"))
+    assert response.status_code == 302
+    centre_a.refresh_from_db()
+    assert centre_a.reminder_days == [45, 21, 7]
+
+
+@pytest.mark.parametrize("typed", ["30, soon", "0, 14", "14, 14", ""])
+def test_reminder_days_that_are_not_distinct_whole_days_are_refused(
+    typed: str, signed_in: Any, users: dict[Role, User], centre_a: Centre
+) -> None:
+    http = signed_in(users[Role.DIRECTOR])
+    url = reverse("centres:edit", kwargs={"pk": centre_a.pk})
+    response = http.post(url, centre_form(centre_a, reminder_days=typed))
+    assert response.status_code == 200
+    centre_a.refresh_from_db()
+    assert centre_a.reminder_days == [30, 14, 7]
 
 
 def test_office_hours_follow_local_time_and_office_days(centre_a: Centre) -> None:

@@ -122,3 +122,35 @@ def test_the_rapporteur_sees_figures_per_centre_with_small_numbers_hidden(
     assert figures == [{"name": "Centre A", "clients": 1, "suppressed": True}]
     assert b"fewer than 5" in response.content
     assert client_a.pseudonym.encode() not in response.content
+
+
+def test_the_menu_folds_each_group_into_one_drop_down_and_a_lone_entry_into_a_link(
+    signed_in: Any, users: dict[Role, User]
+) -> None:
+    from haven.core.navigation import Group
+
+    def menu(role: Role) -> list[Any]:
+        return signed_in(users[role]).get(reverse("core:home")).context["nav_menu"]
+
+    director = menu(Role.DIRECTOR)
+    groups = {
+        str(item.label): [e.url_name for e in item.entries]
+        for item in director
+        if isinstance(item, Group)
+    }
+    assert groups["Legal & administrative"] == [
+        "residence:deadlines",
+        "legal:list",
+        "partners:list",
+    ]
+    assert "audit:search" in groups["Organisation"]
+    assert [item.url_name for item in director[:4]] == [
+        "core:home",
+        "intake:queue",
+        "clients:list",
+        "guidance:list",
+    ]
+    volunteer = menu(Role.VOLUNTEER)
+    assert [getattr(item, "url_name", None) for item in volunteer] == ["core:home", "groups:list"]
+    response = signed_in(users[Role.DIRECTOR]).get(reverse("core:home"))
+    assert b'class="dropdown-menu"' in response.content

@@ -9,8 +9,26 @@ register = template.Library()
 
 @register.inclusion_tag("residence/_client_panel.html", takes_context=True)
 def residence_panel(context: Any, client: Any) -> dict[str, Any]:
-    """The client's residence documents and stage in the procedure (filled in by the app)."""
-    return {"client": client, "user": context.get("user")}
+    """The client's stage in the procedure, current document and its validity, and a pending
+    renewal (two queries); nothing for a viewer who may not read residence documents."""
+    from django.utils import timezone
+
+    from haven.accounts.permissions import Permission
+    from haven.residence import services, status
+
+    user = context.get("user")
+    if user is None or not user.can(Permission.RESIDENCE_READ):
+        return {"show": False}
+    documents = list(services.documents_of(client))
+    today = timezone.localdate()
+    return {
+        "show": True,
+        "client": client,
+        "stage": services.procedure_stage(client, documents),
+        "current": services.current_document(documents),
+        "expired": status.is_expired(client, today),
+        "soon": status.expires_soon(client, today),
+    }
 
 
 @register.inclusion_tag("residence/_flag.html")
