@@ -69,3 +69,26 @@ def page(browser: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
+
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def signed_in_page(browser: Any, live_server: Any, user: Any, *, phone: bool = False) -> Any:
+    """A page in its own context whose session has passed both sign-in factors as ``user``,
+    at desktop or phone size. Close it with ``page.context.close()``."""
+    from django.test import Client as HttpClient
+
+    from haven.conftest import sign_in
+
+    session = sign_in(HttpClient(), user).cookies["sessionid"].value
+    if phone:
+        context = browser.new_context(
+            locale="en-US", viewport=PHONE, is_mobile=True, has_touch=True
+        )
+    else:
+        context = browser.new_context(locale="en-US", viewport=DESKTOP)
+    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()

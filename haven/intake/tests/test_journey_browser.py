@@ -9,29 +9,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client as HttpClient
 
 from haven.accounts.permissions import Role
-from haven.conftest import sign_in
 from haven.factories import CentreFactory, UserFactory
 from haven.guidance.models import Episode
 from haven.intake.models import Intake, Outcome
+from haven.testing.browser import signed_in_page
 
 pytestmark = pytest.mark.browser
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 NIGHT = datetime.datetime(2026, 3, 4, 3, 0, tzinfo=BRUSSELS)  # a Wednesday
 MORNING = datetime.datetime(2026, 3, 4, 8, 45, tzinfo=BRUSSELS)
-PHONE = {"width": 390, "height": 844}
-
-
-def phone_page(browser: Any, live_server: Any, user: Any) -> Any:
-    """A phone-sized page whose session has passed both sign-in factors."""
-    session = sign_in(HttpClient(), user).cookies["sessionid"].value
-    context = browser.new_context(locale="en-US", viewport=PHONE, is_mobile=True, has_touch=True)
-    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-    context.set_default_timeout(10_000)
-    return context.new_page()
 
 
 def test_a_night_intake_is_screened_and_becomes_guidance_the_next_morning(
@@ -44,7 +33,7 @@ def test_a_night_intake_is_screened_and_becomes_guidance_the_next_morning(
     day_worker = UserFactory(centre=centre, role=Role.PSYCHOSOCIAL, username="day")
 
     with time_machine.travel(NIGHT, tick=True):
-        page = phone_page(browser, live_server, night_worker)
+        page = signed_in_page(browser, live_server, night_worker, phone=True)
         page.goto(live_server.url + "/")
         page.get_by_role("link", name="Quick intake").click()
         expect(page).to_have_url(re.compile(r"/intakes/quick/$"))
@@ -63,7 +52,7 @@ def test_a_night_intake_is_screened_and_becomes_guidance_the_next_morning(
     assert intake.client is None  # no identity tonight
 
     with time_machine.travel(MORNING, tick=True):
-        page = phone_page(browser, live_server, day_worker)
+        page = signed_in_page(browser, live_server, day_worker, phone=True)
         page.goto(live_server.url + "/intakes/since-last-shift/")
         page.get_by_role("link", name=intake.code).click()
         page.get_by_role("link", name="Screen for indicators").click()

@@ -7,27 +7,18 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client as HttpClient
 from django.utils import timezone
 
 from haven.accounts.permissions import Role
 from haven.appointments.models import Appointment
-from haven.conftest import sign_in
 from haven.factories import CentreFactory, ClientFactory, UserFactory
 from haven.journal.models import Entry
 from haven.plans.models import Goal
 from haven.tasks.models import Task
 from haven.tasks.testing import make_task
+from haven.testing.browser import signed_in_page
 
 pytestmark = pytest.mark.browser
-
-
-def page_for(browser: Any, live_server: Any, user: Any) -> Any:
-    session = sign_in(HttpClient(), user).cookies["sessionid"].value
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-    context.set_default_timeout(10_000)
-    return context.new_page()
 
 
 def submit(page: Any) -> None:
@@ -53,7 +44,7 @@ def test_a_worker_records_a_conversation_an_entry_a_goal_and_closes_a_task(
         due_on=timezone.localdate(),
     )
 
-    page = page_for(browser, live_server, worker)
+    page = signed_in_page(browser, live_server, worker)
     page.goto(live_server.url + "/")
     expect(page.get_by_text("Therapy referral", exact=True)).to_be_visible()
 
@@ -91,12 +82,12 @@ def test_a_worker_records_a_conversation_an_entry_a_goal_and_closes_a_task(
     task.refresh_from_db()
     assert task.done_at is not None
 
-    page = page_for(browser, live_server, legal)
+    page = signed_in_page(browser, live_server, legal)
     response = page.goto(f"{live_server.url}/journal/{entry.pk}/")
     assert response.status == 404
     page.context.close()
 
-    page = page_for(browser, live_server, director)
+    page = signed_in_page(browser, live_server, director)
     response = page.goto(f"{live_server.url}/journal/{entry.pk}/")
     assert response.status == 200
     expect(page.get_by_text("Talked about finding a flat")).to_be_visible()
