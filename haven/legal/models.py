@@ -11,7 +11,7 @@ from haven.reference.codes import ProsecutionOffice
 
 class OfficeKind(models.TextChoices):
     PROSECUTOR = "prosecutor", _("Prosecutor's office")
-    LABOUR_AUDITOR = "labour_auditor", _("Labour auditor")
+    LABOUR_AUDITOR = "labour_auditor", _("Labour auditor's office")
 
 
 class InvestigatingService(models.TextChoices):

@@ -78,7 +78,7 @@ def test_a_legal_worker_opens_a_dossier_for_their_client(
     assert created.changes["notice_number"]["to"] == "LI.55.F3.1234/26"
     assert AuditEntry.objects.filter(action=Action.CREATE, object_type="legal.victim").exists()
     page = http.get(response["Location"]).content.decode()
-    assert "Labour auditor · Liège" in page
+    assert "Labour auditor&#x27;s office · Liège" in page
     assert "AAA-2026-0101 · Amina" in page
 
 
