@@ -23,7 +23,7 @@ from django.utils import timezone
 from haven.accounts.permissions import Role
 from haven.appointments.models import Appointment, Kind, Place, Status
 from haven.centres.models import Centre
-from haven.demo.bulk import Table
+from haven.demo.bulk import Writer
 from haven.guidance.models import EndReason, Episode, Track
 from haven.journal.models import Entry
 from haven.plans.models import Goal, GoalRevision, GoalStatus, LifeDomain
@@ -170,28 +170,6 @@ class Activity:
     tasks: int = 0
 
 
-class _Writer:
-    """Rows of one model, given ids, written in batches."""
-
-    def __init__(self, model: type[models.Model], batch: int = 5000):
-        self.table = Table(model)
-        self.ids = self.table.next_ids()
-        self.rows: list[dict[str, Any]] = []
-        self.batch = batch
-        self.count = 0
-
-    def add(self, row: dict[str, Any]) -> int:
-        row["id"] = row_id = next(self.ids)
-        self.rows.append(row)
-        if len(self.rows) >= self.batch:
-            self.flush()
-        return row_id
-
-    def flush(self) -> None:
-        self.count += self.table.write(self.table.values(self.rows))
-        self.rows = []
-
-
 WRITTEN = (Entry, Appointment, Goal, GoalRevision, Task)
 
 
@@ -217,7 +195,7 @@ def activity(
             "client__languages",
         )
     )
-    writers = {model: _Writer(model) for model in WRITTEN}
+    writers = {model: Writer(model) for model in WRITTEN}
     admin = users[Role.ADMIN_FINANCE.value]
     director = users[Role.DIRECTOR.value]
 

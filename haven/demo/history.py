@@ -1,9 +1,10 @@
 """Thirty years of synthetic intake history for the demo centres (``haven demo``).
 
 From 1995 to now, each demo centre gets intakes, the clients they identify, screenings and the
-guidance episodes that decisions opened, in the mix of the seed report (``figures``). The same
-seed gives the same data (ciphertexts aside: their nonces are random), as long as it runs in
-the same minute: the current year ends now.
+guidance episodes that decisions opened, in the mix of the seed report (``figures``); then the
+last year's work with clients (``guidance``) and the administrative and legal tracks of every
+episode (``legal``, ``dossiers``). The same seed gives the same data (ciphertexts aside: their
+nonces are random), as long as it runs in the same minute: the current year ends now.
 
 This writes in bulk, past the per-record services (``bulk``): codes are computed here and
 numbered per centre and year, rows go in batches inside one transaction per centre, and one
@@ -33,7 +34,7 @@ from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.centres.models import Centre
 from haven.clients.models import Client, NameKey
-from haven.demo import bulk, figures, guidance
+from haven.demo import bulk, figures, guidance, legal
 from haven.demo.bulk import Table, reset_sequences
 from haven.demo.services import CENTRES, FAMILY, GIVEN, PSEUDONYMS
 from haven.guidance.models import Episode
@@ -111,6 +112,7 @@ class Summary:
     appointments: int = 0
     goals: int = 0
     tasks: int = 0
+    tracks: legal.Tracks = field(default_factory=legal.Tracks)
     skipped: bool = False
     seconds: float = 0.0
 
@@ -155,8 +157,8 @@ def generate(
             history = CentreHistory(centre, scale=scale, seed=seed, now=now)
             large = history.expected_intakes() >= CHILD_PROCESS_FROM
             summary = history.write(child_process=large if child_process is None else child_process)
-            reset_sequences(*WRITTEN, *guidance.WRITTEN)
-            bulk.analyze(*WRITTEN, *guidance.WRITTEN)
+            reset_sequences(*WRITTEN, *guidance.WRITTEN, *legal.WRITTEN)
+            bulk.analyze(*WRITTEN, *guidance.WRITTEN, *legal.WRITTEN)
         summary.seconds = time.monotonic() - started
         summaries.append(summary)
     return summaries
@@ -275,6 +277,13 @@ class CentreHistory:
         recent = guidance.activity(self.centre, users=self.users, seed=self.seed, now=self.now)
         s.journal_entries, s.appointments = recent.entries, recent.appointments
         s.goals, s.tasks = recent.goals, recent.tasks
+        s.tracks = t = legal.tracks(
+            self.centre,
+            users=self.users,
+            seed=self.seed,
+            now=self.now,
+            child_process=child_process,
+        )
         audit.record(
             Action.CREATE,
             centre=self.centre,
@@ -283,8 +292,9 @@ class CentreHistory:
                 f"Demo history {figures.FIRST_YEAR}-{self.now.year} generated: {s.intakes} "
                 f"intakes, {s.clients} clients, {s.screenings} screenings, {s.episodes} "
                 f"guidance episodes; {s.journal_entries} journal entries, {s.appointments} "
-                f"appointments, {s.goals} goals, {s.tasks} tasks of the last year (seed "
-                f"{self.seed}, scale {self.scale:g})."
+                f"appointments, {s.goals} goals, {s.tasks} tasks of the last year; "
+                f"{t.documents} residence documents, {t.renewals} renewals, {t.dossiers} "
+                f"criminal dossiers (seed {self.seed}, scale {self.scale:g})."
             ),
         )
         return s

@@ -74,6 +74,8 @@ class Login:
 
 @transaction.atomic
 def build(seed: int = 2026) -> list[Login]:
+    from haven.demo import partners  # imported here: it takes this module's name lists
+
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     logins: list[Login] = []
     _nationalities()
@@ -83,6 +85,7 @@ def build(seed: int = 2026) -> list[Login]:
             user = _user(centre, role)
             logins.append(Login(user.username, str(role.label), centre.code, _totp_key(user)))
         _clients(centre, rng)
+        partners.directory(centre, seed=seed)
     return logins
 
 

@@ -100,7 +100,15 @@ def open_episode(
         changes["other_workers"] = {"from": [], "to": _usernames(others)}
     audit.record(Action.CREATE, actor=by, obj=episode, changes=changes)
     _assign_to_client(by, client, episode)
+    _watch_documents(client)
     return episode
+
+
+def _watch_documents(client: Client) -> None:
+    """Only a client in guidance has document deadlines: refresh the flag lists show."""
+    from haven.residence.services import refresh_client_status
+
+    refresh_client_status(client)
 
 
 def _usernames(users: Any) -> list[str]:
@@ -196,6 +204,8 @@ def update_episode(*, by: User, episode: Episode, data: dict[str, Any]) -> Episo
             )
     if others is not None or {"psychosocial_worker_id", "legal_worker_id"} & changes.keys():
         _assign_to_client(by, episode.client, episode)
+    if "end_date" in changes:
+        _watch_documents(episode.client)
     return episode
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from haven.centres.models import Centre
+from haven.guidance.models import Episode
 from haven.residence.models import PERMANENT, Decision, Renewal, ResidenceDocument
 
 EXPIRING_DAYS = 60
@@ -57,11 +58,14 @@ NO_OPEN_RENEWAL = Q(renewal_requested_on__isnull=True)
 
 
 def counted(centre: Centre | None) -> QuerySet[ResidenceDocument]:
-    """The documents deadlines are about: current, not of indefinite validity, with a
-    valid-until date; annotated with their latest renewal (``with_renewal``) and their client
-    loaded (file code, pseudonym and the residence flag's fields)."""
+    """The documents deadlines are about: current, of a client in guidance (an open episode),
+    not of indefinite validity, with a valid-until date; annotated with their latest renewal
+    (``with_renewal``) and their client loaded (file code, pseudonym and the residence flag's
+    fields)."""
+    in_guidance = Episode.objects.filter(client=OuterRef("client"), end_date__isnull=True)
     return with_renewal(
         current_documents(centre)
+        .filter(Exists(in_guidance))
         .exclude(document__in=PERMANENT)
         .filter(valid_until__isnull=False)
         .select_related("client")

@@ -279,12 +279,21 @@ def _regularise_on_first_permanent(*, by: User, document: ResidenceDocument) -> 
 
 def refresh_client_status(client: Client) -> None:
     """Copy the current document's validity and whether its renewal is pending onto the
-    client (what every list's flag reads). The current document is the one issued last."""
-    documents = list(
-        ResidenceDocument.objects.filter(client=client).only(
-            "id", "document", "issued_on", "valid_until"
+    client (what every list's flag reads). The current document is the one issued last.
+
+    Only the documents of a client in guidance (an open episode) are watched: once the
+    guidance ended (a return home, a transfer), an expired card is no longer the centre's
+    deadline. Guidance services call this when an episode opens or closes."""
+    from haven.guidance.models import Episode
+
+    if not Episode.objects.filter(client=client, end_date__isnull=True).exists():
+        documents: list[ResidenceDocument] = []
+    else:
+        documents = list(
+            ResidenceDocument.objects.filter(client=client).only(
+                "id", "document", "issued_on", "valid_until"
+            )
         )
-    )
     valid_until = status.current_validity(documents)
     latest = max(documents, key=lambda d: (d.issued_on, d.pk), default=None)
     pending = (

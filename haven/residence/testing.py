@@ -5,8 +5,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from haven.accounts.permissions import Role
 from haven.centres.models import Centre
-from haven.factories import ClientFactory
+from haven.factories import ClientFactory, UserFactory
+from haven.guidance.models import Episode
 from haven.residence.models import (
     DocumentType,
     Regularisation,
@@ -19,10 +21,29 @@ from haven.residence.models import (
 )
 
 
-def make_document(centre: Centre, **values: Any) -> ResidenceDocument:
-    """A saved A card of a new client in ``centre``, issued 5 months ago, valid 6 months."""
+def put_in_guidance(client: Any) -> None:
+    """Open a guidance episode for the client unless one is open: only the documents of
+    clients in guidance are deadlines (and flagged)."""
+    if not client.episodes.filter(end_date__isnull=True).exists():
+        opener: Any = UserFactory(
+            centre=client.centre, role=Role.VOLUNTEER, is_active=False, email=""
+        )
+        Episode.objects.create(
+            centre=client.centre,
+            client=client,
+            start_date=datetime.date(2020, 1, 6),
+            created_by=opener,
+        )
+
+
+def make_document(centre: Centre, *, in_guidance: bool = True, **values: Any) -> ResidenceDocument:
+    """A saved A card of a new client in ``centre``, issued 5 months ago, valid 6 months;
+    the client is in guidance (an open episode is opened unless there is one), as only the
+    documents of clients in guidance are deadlines."""
     if "client" not in values:
         values["client"] = ClientFactory(centre=centre)
+    if in_guidance:
+        put_in_guidance(values["client"])
     issued = timezone.localdate() - datetime.timedelta(days=150)
     values.setdefault("document", DocumentType.A_CARD)
     values.setdefault("issued_on", issued)

@@ -18,6 +18,7 @@ from haven.partners.models import PartnerKind
 from haven.partners.testing import make_partner
 from haven.residence import services
 from haven.residence.models import DocumentType, ResidenceDocument, WorkAccess
+from haven.residence.testing import put_in_guidance
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,7 @@ def post_document(http: Any, client: Client, **values: str) -> Any:
 def test_a_legal_worker_registers_an_a_card_with_its_standard_validity(
     users: dict[Role, User], client_a: Client, signed_in: Any
 ) -> None:
+    put_in_guidance(client_a)
     legal = users[Role.LEGAL]
     municipality = make_partner(legal.centre, kind=PartnerKind.MUNICIPALITY, name="Gemeente Test")
     http = signed_in(legal)
@@ -196,6 +198,7 @@ def test_only_active_municipalities_of_the_centre_are_offered_and_accepted(
 def test_correcting_a_document_is_audited_and_keeps_the_reference_when_not_shown(
     users: dict[Role, User], client_a: Client, signed_in: Any
 ) -> None:
+    put_in_guidance(client_a)
     legal = users[Role.LEGAL]
     document = services.register_document(
         by=legal,

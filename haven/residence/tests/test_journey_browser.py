@@ -12,6 +12,7 @@ from django.utils import timezone
 from haven.accounts.permissions import Role
 from haven.factories import CentreFactory, ClientFactory, UserFactory
 from haven.residence.models import DocumentType, Renewal, ResidenceDocument
+from haven.residence.testing import put_in_guidance
 from haven.testing.browser import signed_in_page
 
 pytestmark = pytest.mark.browser
@@ -26,6 +27,7 @@ def test_a_legal_worker_renews_an_expiring_a_card_and_the_warning_goes_away(
     worker = UserFactory(centre=centre, role=Role.LEGAL, username="legal")
     client = ClientFactory(centre=centre, pseudonym="Lotus")
     client.workers.add(worker)
+    put_in_guidance(client)
     today = timezone.localdate()
     expires = today + datetime.timedelta(days=20)
 

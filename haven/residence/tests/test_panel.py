@@ -18,6 +18,7 @@ from haven.factories import ClientFactory, IntakeFactory, NationalityFactory
 from haven.guidance.models import Episode
 from haven.residence import services
 from haven.residence.models import Decision, DocumentType, RegularisationBasis
+from haven.residence.testing import put_in_guidance
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ def panel(page: str) -> str:
 
 
 def a_card(by: User, client: Client, *, expires_in: int) -> Any:
+    put_in_guidance(client)
     return services.register_document(
         by=by,
         client=client,

@@ -22,7 +22,8 @@ from haven.residence.models import (
     ResidenceDocument,
     proposed_valid_until,
 )
-from haven.residence.status import Stage
+from haven.residence.status import Stage, is_expired
+from haven.residence.testing import put_in_guidance
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def days(n: int) -> datetime.date:
 
 def a_card(by: User, client: Client, *, expires_in: int) -> ResidenceDocument:
     """An A card of the client that expires in ``expires_in`` days."""
+    put_in_guidance(client)
     return services.register_document(
         by=by,
         client=client,
@@ -311,3 +313,26 @@ def test_a_role_without_residence_write_cannot_request_a_renewal(
     )
     assert response.status_code == 403
     assert not Renewal.objects.exists()
+
+
+def test_only_clients_in_guidance_are_flagged_and_closing_or_reopening_guidance_follows(
+    users: dict[Role, User], client_a: Client
+) -> None:
+    from haven.guidance import services as guidance
+    from haven.guidance.models import Episode
+
+    legal = users[Role.LEGAL]
+    a_card(legal, client_a, expires_in=-3)
+    client_a.refresh_from_db()
+    assert client_a.residence_valid_until == days(-3)
+    episode = Episode.objects.get(client=client_a, end_date__isnull=True)
+
+    guidance.close_episode(by=legal, episode=episode, end_date=days(-1), end_reason="autonomy")
+    client_a.refresh_from_db()
+    assert client_a.residence_valid_until is None
+    assert not is_expired(client_a, today())
+
+    guidance.reopen_episode(by=legal, previous=episode, start_date=today())
+    client_a.refresh_from_db()
+    assert client_a.residence_valid_until == days(-3)
+    assert is_expired(client_a, today())

@@ -84,6 +84,8 @@ class Command(BaseCommand):
                 f"{summary.screenings} screenings, {summary.episodes} guidance episodes{keys}; "
                 f"last year: {summary.journal_entries} journal entries, "
                 f"{summary.appointments} appointments, {summary.goals} goals, "
-                f"{summary.tasks} tasks; in {summary.seconds:.1f} s"
+                f"{summary.tasks} tasks; {summary.tracks.documents} residence documents, "
+                f"{summary.tracks.renewals} renewals, {summary.tracks.dossiers} dossiers; "
+                f"in {summary.seconds:.1f} s"
             )
         self.stdout.write(f"History: {time.monotonic() - started:.1f} s")
