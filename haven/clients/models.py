@@ -122,6 +122,9 @@ class Client(CentreScoped):
         indexes = [
             models.Index(fields=["centre", "pseudonym"]),
             models.Index(fields=["centre", "-created_at"]),
+            # The deadlines page and the reminders start from the clients whose document is
+            # watched, not from every document ever issued.
+            models.Index(fields=["centre", "residence_valid_until"]),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from haven.centres.models import Centre
 from haven.guidance.models import Episode
@@ -57,14 +57,26 @@ def with_renewal(documents: QuerySet[ResidenceDocument]) -> QuerySet[ResidenceDo
 NO_OPEN_RENEWAL = Q(renewal_requested_on__isnull=True)
 
 
-def counted(centre: Centre | None) -> QuerySet[ResidenceDocument]:
+def counted(centre: Centre | None, watched: Q | None = None) -> QuerySet[ResidenceDocument]:
     """The documents deadlines are about: current, of a client in guidance (an open episode),
     not of indefinite validity, with a valid-until date; annotated with their latest renewal
     (``with_renewal``) and their client loaded (file code, pseudonym and the residence flag's
-    fields)."""
+    fields).
+
+    The query starts from the clients whose document is watched: each client keeps a copy of
+    that document's validity (``residence.services.refresh_client_status``), indexed, so the
+    database reads a few hundred clients instead of every document ever issued. ``watched``
+    narrows those clients further (a filter on ``Client``).
+    """
+    from haven.clients.models import Client
+
+    clients = Client.objects.for_centre(centre).filter(residence_valid_until__isnull=False)
+    if watched is not None:
+        clients = clients.filter(watched)
     in_guidance = Episode.objects.filter(client=OuterRef("client"), end_date__isnull=True)
     return with_renewal(
         current_documents(centre)
+        .filter(client__in=clients.values("pk"), valid_until=F("client__residence_valid_until"))
         .filter(Exists(in_guidance))
         .exclude(document__in=PERMANENT)
         .filter(valid_until__isnull=False)
@@ -80,22 +92,20 @@ def without_open_renewal(documents: QuerySet[ResidenceDocument]) -> QuerySet[Res
 def expiring(centre: Centre | None, today: datetime.date) -> QuerySet[ResidenceDocument]:
     """Current documents valid until a day between today and ``EXPIRING_DAYS`` days from now
     (both included), soonest first; with or without a renewal requested."""
-    return (
-        counted(centre)
-        .filter(
-            valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=EXPIRING_DAYS)
-        )
-        .order_by("valid_until", "client__file_code", "pk")
-    )
+    return counted(
+        centre,
+        Q(
+            residence_valid_until__gte=today,
+            residence_valid_until__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
+        ),
+    ).order_by("valid_until", "client__file_code", "pk")
 
 
 def overdue(centre: Centre | None, today: datetime.date) -> QuerySet[ResidenceDocument]:
     """Current documents whose validity ended before today, longest overdue first; with or
     without a renewal requested (the page says which)."""
-    return (
-        counted(centre)
-        .filter(valid_until__lt=today)
-        .order_by("valid_until", "client__file_code", "pk")
+    return counted(centre, Q(residence_valid_until__lt=today)).order_by(
+        "valid_until", "client__file_code", "pk"
     )
 
 
@@ -111,13 +121,12 @@ def for_desk(user: Any, today: datetime.date) -> QuerySet[ResidenceDocument]:
     centre's longest reminder period, or that expired without an open renewal; by date."""
     centre = user.centre
     days = max(centre.reminder_days or [0]) if centre is not None else 0
-    return of_workers_clients(
-        counted(centre).filter(
-            Q(valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=days))
-            | (Q(valid_until__lt=today) & NO_OPEN_RENEWAL)
-        ),
-        user,
-    ).order_by("valid_until", "client__file_code", "pk")
+    mine = Q(workers=user, residence_valid_until__lte=today + datetime.timedelta(days=days))
+    return (
+        counted(centre, mine)
+        .filter(Q(valid_until__gte=today) | NO_OPEN_RENEWAL)
+        .order_by("valid_until", "client__file_code", "pk")
+    )
 
 
 def hearings(user: Any, today: datetime.date) -> QuerySet[Any]:

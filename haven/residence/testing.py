@@ -19,6 +19,7 @@ from haven.residence.models import (
     SocialRightKind,
     VoluntaryReturn,
 )
+from haven.residence.services import refresh_client_status
 
 
 def put_in_guidance(client: Any) -> None:
@@ -48,7 +49,9 @@ def make_document(centre: Centre, *, in_guidance: bool = True, **values: Any) ->
     values.setdefault("document", DocumentType.A_CARD)
     values.setdefault("issued_on", issued)
     values.setdefault("valid_until", issued + datetime.timedelta(days=182))
-    return ResidenceDocument.objects.create(centre=centre, **values)
+    document = ResidenceDocument.objects.create(centre=centre, **values)
+    refresh_client_status(document.client)
+    return document
 
 
 def make_renewal(centre: Centre, **values: Any) -> Renewal:
@@ -56,7 +59,9 @@ def make_renewal(centre: Centre, **values: Any) -> Renewal:
     if "document" not in values:
         values["document"] = make_document(centre)
     values.setdefault("requested_on", timezone.localdate())
-    return Renewal.objects.create(centre=centre, **values)
+    renewal = Renewal.objects.create(centre=centre, **values)
+    refresh_client_status(renewal.document.client)
+    return renewal
 
 
 def make_regularisation(centre: Centre, **values: Any) -> Regularisation:
