@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "haven.residence",
     "haven.legal",
     "haven.letters",
+    "haven.shelter",
+    "haven.deposits",
     "haven.demo",
 ]
 

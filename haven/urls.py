@@ -17,6 +17,8 @@ urlpatterns = [
     path("residence/", include("haven.residence.urls")),
     path("dossiers/", include("haven.legal.urls")),
     path("letters/", include("haven.letters.urls")),
+    path("shelter/", include("haven.shelter.urls")),
+    path("deposits/", include("haven.deposits.urls")),
     path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
 ]

@@ -68,6 +68,17 @@ class Permission(StrEnum):
     LETTER_CREATE = "letters:letter:create"
     """Generate a letter (PDF) about a client: an attestation, a request to the Immigration
     Office."""
+    SHELTER_READ = "shelter:board:read"
+    """The shelter board: rooms, who sleeps where tonight (pseudonyms), arrivals, departures."""
+    SHELTER_WRITE = "shelter:stay:write"
+    """Check in, move, check out, plan arrivals, keep the waiting list."""
+    SHELTER_MANAGE = "shelter:room:manage"
+    """Houses, wings and rooms, their opening and closing, rooms out of service."""
+    HOUSE_LOG = "shelter:log:write"
+    """Read and write the house log (handover notes between shifts)."""
+    OCCUPANCY_READ = "shelter:occupancy:read"
+    DEPOSIT_READ = "deposits:loan:read"
+    DEPOSIT_WRITE = "deposits:loan:write"
     STATISTICS_READ = "reports:statistics:read"
     """Aggregate figures only: never a record, never a name."""
 
@@ -117,13 +128,20 @@ CASE_WORK = frozenset(
         P.LETTER_CREATE,
     }
 )
+# The shelter's daily work: the board, check-in and check-out, the house log.
+SHELTER_WORK = frozenset({P.SHELTER_READ, P.SHELTER_WRITE, P.HOUSE_LOG})
 # The legal and administrative tracks' own records.
 LEGAL_WORK = frozenset({P.RESIDENCE_WRITE, P.DOSSIER_WRITE, P.PARTNER_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DIRECTOR: CASE_WORK
     | LEGAL_WORK
+    | SHELTER_WORK
     | {
+        P.SHELTER_MANAGE,
+        P.OCCUPANCY_READ,
+        P.DEPOSIT_READ,
+        P.DEPOSIT_WRITE,
         P.INTAKE_EXPORT,
         P.ONCALL_MANAGE,
         P.CLIENT_CONFIDENTIAL_READ,
@@ -139,10 +157,31 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     # Need-to-know per track: each team reads and writes its own track's journal.
     Role.PSYCHOSOCIAL: CASE_WORK
-    | {P.JOURNAL_PSYCHOSOCIAL_READ, P.JOURNAL_PSYCHOSOCIAL_WRITE, P.PLAN_READ, P.PLAN_WRITE},
-    Role.LEGAL: CASE_WORK | LEGAL_WORK | {P.JOURNAL_LEGAL_READ, P.JOURNAL_LEGAL_WRITE},
+    | SHELTER_WORK
+    | {
+        P.JOURNAL_PSYCHOSOCIAL_READ,
+        P.JOURNAL_PSYCHOSOCIAL_WRITE,
+        P.PLAN_READ,
+        P.PLAN_WRITE,
+        P.OCCUPANCY_READ,
+        P.DEPOSIT_READ,
+    },
+    Role.LEGAL: CASE_WORK
+    | LEGAL_WORK
+    | {P.JOURNAL_LEGAL_READ, P.JOURNAL_LEGAL_WRITE, P.SHELTER_READ},
     Role.ADMIN_FINANCE: frozenset(
-        {P.CLIENT_READ, P.ONCALL_READ, P.STATISTICS_READ, P.PARTNER_READ, P.PARTNER_MANAGE}
+        {
+            P.CLIENT_READ,
+            P.ONCALL_READ,
+            P.STATISTICS_READ,
+            P.PARTNER_READ,
+            P.PARTNER_MANAGE,
+            P.SHELTER_READ,
+            P.SHELTER_MANAGE,
+            P.OCCUPANCY_READ,
+            P.DEPOSIT_READ,
+            P.DEPOSIT_WRITE,
+        }
     ),
     Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ}),
     # At night a bed is found for a pseudonym; no identity is needed and none is shown.
@@ -154,6 +193,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.INTAKE_CREATE,
             P.ONCALL_READ,
             P.EMERGENCY_CARD_READ,
+            *SHELTER_WORK,
         }
     ),
     Role.VOLUNTEER: frozenset({P.GROUP_ACTIVITY_READ}),

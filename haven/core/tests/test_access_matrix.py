@@ -41,6 +41,8 @@ OBJECTS: dict[str, Callable[[Centre], Any]] = {
     "residence": lambda centre: _testing("residence").make_document(centre),
     "legal": lambda centre: _testing("legal").make_dossier(centre),
     "letters": lambda centre: ClientFactory(centre=centre),
+    "shelter": lambda centre: _testing("shelter").make_room(centre),
+    "deposits": lambda centre: _testing("deposits").make_loan(centre),
 }
 
 
@@ -53,7 +55,7 @@ def _testing(app: str) -> Any:
 
 # A URL whose pk addresses another model than its namespace's: by its full name. Each app
 # lists its own in haven/<app>/testing.py as ``MATRIX_OBJECTS`` (name -> maker).
-for _app in ("residence", "legal"):
+for _app in ("residence", "legal", "shelter", "deposits"):
     OBJECTS.update(getattr(_testing(_app), "MATRIX_OBJECTS", {}))
 
 
