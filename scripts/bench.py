@@ -8,6 +8,9 @@
    "since the last shift" and the client search, signed in as BXL's director: median and p95
    of BENCH_REQUESTS requests (default 20) through Django's test client in-process, and the
    SQL queries of one request. Target (issue 3): under 200 ms per page at scale 100 on SQLite.
+   Then times the shelter's occupancy figures (haven.shelter.occupancy.figures) for 30 years
+   and for one year, after adding 21 rooms × scale and 30 years of stays to BXL if it has no
+   rooms (haven.shelter.occupancy_bench). Target (issue 6): 30 years under 1 s on SQLite.
 4. The same on a throwaway PostgreSQL cluster when `scripts/with-postgres --bindir` finds one,
    at BENCH_PG_SCALE (default 10, so that it stays quick: the cluster and its data are built
    anew each run). BENCH_PG_SCALE=0 skips it.
@@ -32,11 +35,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 HAVEN = Path(sys.executable).parent / "haven"
 TARGET_MS = 200.0
+OCCUPANCY_TARGET_MS = 1000.0
 SEED = 1
 DIRECTOR = "bxl-director"
 SEARCH = "Juniper"  # a demo pseudonym: about one client in 64 carries it
@@ -100,7 +105,11 @@ def main() -> int:
             f"in {info['seconds']:.1f} s; --rebuild to generate again)"
         )
     print(f"  database size: {database.stat().st_size / 1e6:,.0f} MB")
-    env = {"HAVEN_DATABASE_URL": url, "BENCH_NOW": info["generated_at"]}
+    env: dict[str, str] = {
+        "HAVEN_DATABASE_URL": url,
+        "BENCH_NOW": str(info["generated_at"]),
+        "BENCH_DATA_SCALE": f"{scale:g}",
+    }
     run([sys.executable, __file__, "--measure", f"SQLite, scale {scale:g}"], env)
 
     heading(f"PostgreSQL at scale {pg_scale:g}")
@@ -155,7 +164,7 @@ def postgres_run(scale: float) -> int:
     print(f"  haven demo --scale {scale:g}: {seconds:.1f} s in all; {history}")
     run(
         [sys.executable, __file__, "--measure", f"PostgreSQL, scale {scale:g}"],
-        {"BENCH_NOW": generated_at},
+        {"BENCH_NOW": generated_at, "BENCH_DATA_SCALE": f"{scale:g}"},
     )
     return 0
 
@@ -204,6 +213,7 @@ def measure(label: str) -> int:
         return http
 
     centre = director.centre
+    assert centre is not None, "the demo director belongs to no centre"
     intakes = Intake.objects.filter(centre=centre).count()
     people = Person.objects.filter(centre=centre).count()
     print(f"  {label}: {centre.code} holds {intakes:,} intakes and {people:,} clients")
@@ -244,7 +254,52 @@ def measure(label: str) -> int:
         print(f"  over {TARGET_MS:.0f} ms (p95): " + "; ".join(over))
     else:
         print(f"  every page measured stays under {TARGET_MS:.0f} ms (p95)")
+    scale = float(os.environ.get("BENCH_DATA_SCALE", "100"))
+    measure_occupancy(centre, now.date(), scale, requests)
     return 0
+
+
+def measure_occupancy(centre: Any, today: datetime.date, scale: float, requests: int) -> None:
+    """Time the occupancy figures for 30 years and for the last whole year (median, p95)."""
+    from haven.shelter import occupancy
+    from haven.shelter.models import Assignment, Room
+    from haven.shelter.occupancy_bench import ensure_shelter_history
+
+    print()
+    started = time.perf_counter()
+    generated = ensure_shelter_history(centre, scale, today)
+    if generated is not None:
+        print(
+            f"  shelter history added to {centre.code}: {generated.rooms:,} rooms, "
+            f"{generated.stays:,} stays in {time.perf_counter() - started:.1f} s"
+        )
+    rooms = Room.objects.filter(centre=centre).count()
+    assignments = Assignment.objects.filter(centre=centre).count()
+    print(f"  occupancy of {centre.code}: {rooms:,} rooms, {assignments:,} room assignments")
+    periods = [
+        ("occupancy: 30 years", datetime.date(today.year - 30, 1, 1), today),
+        (
+            "occupancy: last year",
+            datetime.date(today.year - 1, 1, 1),
+            datetime.date(today.year - 1, 12, 31),
+        ),
+    ]
+    print(f"  {'figures':<48} {'median':>8} {'p95':>8}")
+    for title, start, end in periods:
+        occupancy.figures(centre, start, end)  # warm-up
+        times = []
+        for _ in range(max(requests // 4, 3)):
+            began = time.perf_counter()
+            figures = occupancy.figures(centre, start, end)
+            times.append((time.perf_counter() - began) * 1000)
+        median = statistics.median(times)
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
+        flag = " over target" if p95 > OCCUPANCY_TARGET_MS else ""
+        print(f"  {title:<48} {median:>6.1f}ms {p95:>6.1f}ms{flag}")
+        print(
+            f"    nights {figures['nights']:,}, room-nights {figures['room_nights']:,}, "
+            f"occupancy {figures['occupancy_rate']}, stays ended {figures['stays_ended']:,}"
+        )
 
 
 if __name__ == "__main__":

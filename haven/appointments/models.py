@@ -25,6 +25,9 @@ class Kind(models.TextChoices):
     ACCOMPANY_COURT = "accompany_court", _("Accompaniment to court")
     ACCOMPANY_MEDICAL = "accompany_medical", _("Accompaniment to a doctor")
     GROUP = "group", _("Group activity")
+    # Coaching in the search for housing of one's own (individual session; a group session is
+    # a group activity).
+    HOUSING_SEARCH = "housing_search", _("Housing search coaching")
 
 
 class Place(models.TextChoices):

@@ -200,12 +200,19 @@ def emergency_card(user: User, client: Client) -> dict[str, Any]:
     return {
         "pseudonym": client.pseudonym,
         "file_code": client.file_code,
-        "room": None,  # rooms come with the shelter module
+        "room": _room_tonight(client),
         "languages": client.languages,
         "emergency_contact": "" if withheld else client.emergency_contact,
         "contact_withheld": withheld,
         "medical_alerts": client.medical_alerts,
     }
+
+
+def _room_tonight(client: Client) -> str | None:
+    from haven.shelter.services import current_assignment
+
+    assignment = current_assignment(client)
+    return assignment.room.code if assignment is not None else None
 
 
 def sealed_tracks(user: User, client: Client) -> bool:

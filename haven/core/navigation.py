@@ -13,6 +13,7 @@ from haven.accounts.permissions import Permission
 
 FOLLOW_UP = _("Follow-up")
 LEGAL = _("Legal & administrative")
+SHELTER = _("Shelter")
 ORGANISATION = _("Organisation")
 
 
@@ -47,6 +48,12 @@ ENTRIES = [
         FOLLOW_UP,
     ),
     Entry(_("Plans to review"), "plans:list", Permission.PLAN_READ, "plans", FOLLOW_UP),
+    Entry(_("Board"), "shelter:board", Permission.SHELTER_READ, "shelter", SHELTER),
+    Entry(_("House log"), "shelter:log", Permission.HOUSE_LOG, "shelter", SHELTER),
+    Entry(_("Waiting list"), "shelter:waiting", Permission.SHELTER_READ, "shelter", SHELTER),
+    Entry(_("Occupancy"), "shelter:occupancy", Permission.OCCUPANCY_READ, "shelter", SHELTER),
+    Entry(_("Rooms"), "shelter:rooms", Permission.SHELTER_MANAGE, "shelter", SHELTER),
+    Entry(_("Deposit fund"), "deposits:list", Permission.DEPOSIT_READ, "deposits", SHELTER),
     Entry(_("Deadlines"), "residence:deadlines", Permission.RESIDENCE_READ, "residence", LEGAL),
     Entry(_("Criminal dossiers"), "legal:list", Permission.DOSSIER_READ, "legal", LEGAL),
     Entry(_("Partners"), "partners:list", Permission.PARTNER_READ, "partners", LEGAL),
@@ -72,8 +79,8 @@ class Group:
     entries: list[Entry] = field(default_factory=list)
 
     @property
-    def sections(self) -> set[str]:
-        return {entry.section for entry in self.entries}
+    def url_names(self) -> set[str]:
+        return {entry.url_name for entry in self.entries}
 
 
 def entries_for(user: object) -> list[Entry]:
@@ -100,3 +107,12 @@ def menu_for(user: object) -> list[Entry | Group]:
         item.entries[0] if isinstance(item, Group) and len(item.entries) == 1 else item
         for item in menu
     ]
+
+
+def current_entry(entries: list[Entry], view_name: str, section: str) -> str:
+    """The url name of the entry to mark as the current page: the page's own entry, else the
+    first entry of the page's app (several shelter pages share an app)."""
+    for entry in entries:
+        if entry.url_name == view_name:
+            return entry.url_name
+    return next((entry.url_name for entry in entries if entry.section == section), "")

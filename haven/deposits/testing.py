@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from haven.centres.models import Centre
-from haven.deposits.models import Loan
+from haven.deposits.models import Loan, Repayment
 from haven.factories import ClientFactory
 
 
@@ -19,6 +19,13 @@ def make_loan(centre: Centre, **values: Any) -> Loan:
     values.setdefault("monthly_instalment", Decimal("100.00"))
     values.setdefault("first_due_on", datetime.date(2026, 4, 1))
     return Loan.objects.create(centre=centre, **values)
+
+
+def make_repayment(loan: Loan, amount: str, received_on: datetime.date) -> Repayment:
+    """A saved repayment on a loan (no rule checked: use the service to test the rules)."""
+    return Repayment.objects.create(
+        centre=loan.centre, loan=loan, amount=Decimal(amount), received_on=received_on
+    )
 
 
 # URL names whose pk addresses another model than a loan (see the matrix).

@@ -109,6 +109,8 @@ class KeyFacts:
     unaccompanied_minor: bool
     confidential_address: bool
     current_episode: Episode | None
+    room: str = ""
+    """The shelter room the client sleeps in tonight ('' when not in the shelter)."""
 
     @property
     def in_guidance(self) -> bool:
@@ -116,12 +118,16 @@ class KeyFacts:
 
     @property
     def residential(self) -> bool:
-        return self.current_episode is not None and self.current_episode.residential
+        """Residential guidance is guidance while the client has a stay in the shelter."""
+        return self.current_episode is not None and bool(self.room)
 
 
 def key_facts(client: Client) -> KeyFacts:
     """The client's key facts (none of them identity data)."""
+    from haven.shelter.services import current_assignment
+
     current = next((e for e in client_episodes(client) if e.end_date is None), None)
+    assignment = current_assignment(client)
     return KeyFacts(
         age=client.age_on(timezone.localdate()),
         nationality=client.nationality.name if client.nationality else "",
@@ -130,4 +136,5 @@ def key_facts(client: Client) -> KeyFacts:
         unaccompanied_minor=client.is_unaccompanied_minor,
         confidential_address=client.confidential_address,
         current_episode=current,
+        room=assignment.room.code if assignment is not None else "",
     )

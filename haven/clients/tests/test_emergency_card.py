@@ -89,3 +89,21 @@ def test_identity_editors_edit_the_medical_alerts(
     assert http.post(url, data).status_code == 302
     resident.refresh_from_db()
     assert resident.medical_alerts == "Epilepsy"
+
+
+def test_the_card_names_the_room_the_resident_sleeps_in_tonight(
+    users: dict[Role, User], resident: Client, signed_in: SignedIn
+) -> None:
+    from haven.shelter import services as shelter
+    from haven.shelter.testing import make_room
+
+    night = signed_in(users[Role.NIGHT_STAFF])
+    assert "Not in the shelter tonight" in night.get(card_url(resident)).content.decode()
+    shelter.check_in(
+        by=users[Role.NIGHT_STAFF],
+        client=resident,
+        room=make_room(resident.centre, code="B12"),
+        day=shelter.tonight(),
+    )
+    page = night.get(card_url(resident)).content.decode()
+    assert "B12" in page and "Not in the shelter tonight" not in page

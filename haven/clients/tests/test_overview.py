@@ -13,6 +13,8 @@ from haven.clients.models import Client
 from haven.factories import ClientFactory, IntakeFactory
 from haven.guidance.models import EndReason
 from haven.guidance.services import close_episode, open_episode, reopen_episode, update_episode
+from haven.shelter import services as shelter
+from haven.shelter.testing import make_room
 
 
 @pytest.fixture
@@ -46,6 +48,9 @@ def followed(users: dict[Role, User], centre_a: Centre) -> Client:
         episode=again,
         data={"residential": True, "psychosocial_worker": worker},
     )
+    shelter.check_in(
+        by=worker, client=client, room=make_room(centre_a, code="A7"), day=datetime.date(2026, 2, 1)
+    )
     return client
 
 
@@ -61,7 +66,7 @@ def test_the_overview_shows_key_facts_and_the_timeline_newest_first_to_the_direc
     assert "Juniper" in html and followed.file_code in html
     assert followed.nationality is not None
     assert followed.nationality.name_en in html and "Romanian, English" in html
-    assert "In guidance" in html and "Residential" in html
+    assert "In guidance" in html and "Residential · room A7" in html
     assert str(users[Role.PSYCHOSOCIAL]) in html
     assert "Ioana Testescu" in html  # the director sees the identity block
     events = [

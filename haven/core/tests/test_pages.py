@@ -154,3 +154,6 @@ def test_the_menu_folds_each_group_into_one_drop_down_and_a_lone_entry_into_a_li
     assert [getattr(item, "url_name", None) for item in volunteer] == ["core:home", "groups:list"]
     response = signed_in(users[Role.DIRECTOR]).get(reverse("core:home"))
     assert b'class="dropdown-menu"' in response.content
+    board = signed_in(users[Role.DIRECTOR]).get(reverse("shelter:log")).content.decode()
+    assert board.count('aria-current="page"') == 1  # the house log, not every shelter page
+    assert f'aria-current="page" href="{reverse("shelter:log")}"' in board
