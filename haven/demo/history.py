@@ -34,9 +34,10 @@ from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.centres.models import Centre
 from haven.clients.models import Client, NameKey
-from haven.demo import bulk, figures, guidance, legal
+from haven.demo import bulk, figures, guidance, legal, shelter
 from haven.demo.bulk import Table, reset_sequences
 from haven.demo.services import CENTRES, FAMILY, GIVEN, PSEUDONYMS
+from haven.demo.shelter import Shelter
 from haven.guidance.models import Episode
 from haven.intake.indicators import GROUPS
 from haven.intake.models import IndicatorConclusion, Intake, Outcome, Screening, Urgency
@@ -113,6 +114,7 @@ class Summary:
     goals: int = 0
     tasks: int = 0
     tracks: legal.Tracks = field(default_factory=legal.Tracks)
+    shelter: Shelter = field(default_factory=Shelter)
     skipped: bool = False
     seconds: float = 0.0
 
@@ -157,8 +159,9 @@ def generate(
             history = CentreHistory(centre, scale=scale, seed=seed, now=now)
             large = history.expected_intakes() >= CHILD_PROCESS_FROM
             summary = history.write(child_process=large if child_process is None else child_process)
-            reset_sequences(*WRITTEN, *guidance.WRITTEN, *legal.WRITTEN)
-            bulk.analyze(*WRITTEN, *guidance.WRITTEN, *legal.WRITTEN)
+            generated = (*WRITTEN, *guidance.WRITTEN, *legal.WRITTEN, *shelter.WRITTEN)
+            reset_sequences(*generated)
+            bulk.analyze(*generated)
         summary.seconds = time.monotonic() - started
         summaries.append(summary)
     return summaries
@@ -284,6 +287,14 @@ class CentreHistory:
             now=self.now,
             child_process=child_process,
         )
+        s.shelter = h = shelter.stays(
+            self.centre,
+            users=self.users,
+            seed=self.seed,
+            now=self.now,
+            scale=self.scale,
+            child_process=child_process,
+        )
         audit.record(
             Action.CREATE,
             centre=self.centre,
@@ -294,7 +305,8 @@ class CentreHistory:
                 f"guidance episodes; {s.journal_entries} journal entries, {s.appointments} "
                 f"appointments, {s.goals} goals, {s.tasks} tasks of the last year; "
                 f"{t.documents} residence documents, {t.renewals} renewals, {t.dossiers} "
-                f"criminal dossiers (seed {self.seed}, scale {self.scale:g})."
+                f"criminal dossiers; {h.rooms} rooms, {h.stays} stays, {h.loans} deposit loans "
+                f"(seed {self.seed}, scale {self.scale:g})."
             ),
         )
         return s

@@ -38,7 +38,6 @@ class EpisodeForm(forms.ModelForm):
             "start_date",
             "end_date",
             "end_reason",
-            "residential",
             "exploitation",
             "other_forms",
             "district",

@@ -120,12 +120,13 @@ class Episode(CentreScoped):
         related_name="other_episodes",
         verbose_name=_("other workers"),
     )
-    # Until shelter stays are recorded, residential or ambulatory guidance is noted by hand;
-    # it will come from the dates of the stays.
+    # Set by the shelter when the client checks in during the episode (haven.shelter.services):
+    # residential guidance is guidance with a stay; the overview shows tonight's room.
     residential = models.BooleanField(
         _("residential"),
         default=False,
-        help_text=_("Living in the shelter (otherwise ambulatory guidance)."),
+        editable=False,
+        help_text=_("The client had a stay in the shelter during the episode."),
     )
 
     created_by = models.ForeignKey(

@@ -229,7 +229,22 @@ def check_in(
         changes={**audit.created(stay), "room": {"from": None, "to": room.code}},
     )
     audit.record(Action.CREATE, actor=by, obj=assignment, changes=audit.created(assignment))
+    _mark_residential(by, client, day)
     return stay
+
+
+def _mark_residential(by: User, client: Client, day: datetime.date) -> None:
+    """The guidance episode running on ``day`` becomes residential: guidance is residential
+    while the client has a stay (the flag says the episode had one)."""
+    from haven.guidance.models import Episode
+
+    episode = (
+        Episode.objects.filter(client=client, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .first()
+    )
+    if episode is not None and not episode.residential:
+        audit.save_changes(episode, {"residential": True}, by=by)
 
 
 def last_assignment(stay: Stay) -> Assignment:
@@ -249,7 +264,9 @@ def move(*, by: User, stay: Stay, room: Room, day: datetime.date) -> Assignment:
     if day < current.start:
         raise ValidationError(
             {
-                "day": _("The client is in room %(room)s since %(day)s; a move is after that.")
+                "day": _(
+                    "The client has been in room %(room)s since %(day)s; move them on a later day."
+                )
                 % {"room": current.room, "day": _day(current.start)}
             }
         )

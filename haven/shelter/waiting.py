@@ -90,7 +90,7 @@ def _errors(
     if client.centre_id != centre.pk:
         add("client", _("Choose a client of your centre."))
     if since is None:
-        add("since", _("Give the date since which the person waits."))
+        add("since", _("Give the date since when the person has been waiting."))
     elif since > today:
         add("since", _("The date cannot be in the future."))
     elif since < EARLIEST:
@@ -109,7 +109,7 @@ def _errors(
         if other is not None:
             add(
                 "client",
-                _("%(code)s is already on the waiting list since %(date)s.")
+                _("%(code)s has been on the waiting list since %(date)s.")
                 % {"code": client.file_code, "date": _short(other.since)},
             )
         staying = (
@@ -120,7 +120,7 @@ def _errors(
         if staying is not None and entry is None:
             add(
                 "client",
-                _("%(code)s is staying in the shelter since %(date)s.")
+                _("%(code)s has been staying in the shelter since %(date)s.")
                 % {"code": client.file_code, "date": _short(staying.check_in)},
             )
     else:

@@ -289,3 +289,29 @@ def test_tonight_is_the_evening_before_until_six_in_the_morning() -> None:
     brussels = ZoneInfo("Europe/Brussels")
     assert services.tonight(datetime.datetime(2026, 3, 5, 2, 0, tzinfo=brussels)) == D(2026, 3, 4)
     assert services.tonight(datetime.datetime(2026, 3, 5, 7, 0, tzinfo=brussels)) == D(2026, 3, 5)
+
+
+def test_a_check_in_makes_the_running_guidance_episode_residential(
+    night: User, centre_a: Centre
+) -> None:
+    from haven.guidance.models import Episode
+
+    client = ClientFactory(centre=centre_a)
+    episode = Episode.objects.create(
+        centre=centre_a, client=client, start_date=D(2026, 2, 1), created_by=night
+    )
+    earlier = Episode.objects.create(
+        centre=centre_a,
+        client=client,
+        start_date=D(2025, 1, 1),
+        end_date=D(2025, 6, 1),
+        end_reason="autonomy",
+        created_by=night,
+    )
+    services.check_in(by=night, client=client, room=make_room(centre_a), day=D(2026, 3, 3))
+    episode.refresh_from_db()
+    earlier.refresh_from_db()
+    assert episode.residential and not earlier.residential
+    assert AuditEntry.objects.filter(
+        object_type="guidance.episode", object_id=str(episode.pk), changes__has_key="residential"
+    ).exists()

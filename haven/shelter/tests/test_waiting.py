@@ -111,7 +111,7 @@ def test_a_person_already_waiting_or_staying_is_not_added_twice(
         centre=centre_a, stay=stay, room=make_room(centre_a), start=today - 5 * DAY
     )
 
-    for client, message in ((waiting_client, "already on the waiting list"), (staying, "staying")):
+    for client, message in ((waiting_client, "on the waiting list since"), (staying, "staying")):
         response = night.post(
             reverse("shelter:waiting_create"),
             {"client": client.file_code, "since": today.isoformat(), "note": "typed"},

@@ -86,6 +86,8 @@ class Command(BaseCommand):
                 f"{summary.appointments} appointments, {summary.goals} goals, "
                 f"{summary.tasks} tasks; {summary.tracks.documents} residence documents, "
                 f"{summary.tracks.renewals} renewals, {summary.tracks.dossiers} dossiers; "
+                f"{summary.shelter.rooms} rooms, {summary.shelter.stays} stays, "
+                f"{summary.shelter.loans} deposit loans; "
                 f"in {summary.seconds:.1f} s"
             )
         self.stdout.write(f"History: {time.monotonic() - started:.1f} s")
