@@ -1,13 +1,11 @@
 """The rental deposit fund: the loans (overdue ones for administration & finance), one loan with
 its repayments, lending, correcting, repayments, write-offs and the yearly summary."""
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +17,7 @@ from haven.accounts.permissions import Permission
 from haven.centres.scoping import scoped_or_404
 from haven.clients import services as client_services
 from haven.clients.models import Client
+from haven.core.forms import save_form
 from haven.core.paging import page_of
 from haven.deposits import services
 from haven.deposits.forms import LoanForm, RepaymentForm, WriteOffForm
@@ -26,31 +25,6 @@ from haven.deposits.models import Loan
 
 PAGE_SIZE = 50
 FIRST_YEAR = 1990
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name, on the form itself otherwise."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _saved(
-    request: HttpRequest, form: forms.Form, save: Callable[[dict[str, Any]], Any], message: str
-) -> Any:
-    """Validate the posted form and save it; the saved record, or None when the form is to be
-    shown (again, with what was typed and the errors)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        saved = save(form.cleaned_data)
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return None
-    messages.success(request, message)
-    return saved
 
 
 def _form_page(
@@ -131,7 +105,7 @@ def loan_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> Loan:
         return services.create_loan(by=user, centre=user.centre, data=data)
 
-    loan = _saved(request, form, save, _("Loan saved."))
+    loan = save_form(request, form, save, _("Loan saved."))
     if loan is not None:
         return redirect("deposits:detail", pk=loan.pk)
     return _form_page(request, form, title=_("New deposit loan"), cancel_client=client)
@@ -147,7 +121,7 @@ def loan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Loan:
         return services.update_loan(by=user, loan=loan, data=data)
 
-    if _saved(request, form, save, _("Loan saved.")) is not None:
+    if save_form(request, form, save, _("Loan saved.")) is not None:
         return redirect("deposits:detail", pk=loan.pk)
     return _form_page(request, form, title=_("Edit deposit loan"), loan=loan)
 
@@ -163,7 +137,7 @@ def repayment_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.record_repayment(by=user, loan=loan, data=data)
 
-    if _saved(request, form, save, _("Repayment recorded.")) is not None:
+    if save_form(request, form, save, _("Repayment recorded.")) is not None:
         return redirect("deposits:detail", pk=loan.pk)
     return _form_page(
         request,
@@ -188,7 +162,7 @@ def loan_write_off(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Loan:
         return services.write_off(by=user, loan=loan, on=data["on"], reason=data["reason"])
 
-    if _saved(request, form, save, _("Loan written off.")) is not None:
+    if save_form(request, form, save, _("Loan written off.")) is not None:
         return redirect("deposits:detail", pk=loan.pk)
     return _form_page(
         request,

@@ -2,12 +2,10 @@
 (regularisation, voluntary return, social rights). Every reading of a client's residence page
 is written to the access log like the opening of the client's file."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +19,7 @@ from haven.accounts.permissions import Permission
 from haven.centres.scoping import scoped_or_404
 from haven.clients import services as client_services
 from haven.clients.models import Client
+from haven.core.forms import save_form
 from haven.residence import services, status
 from haven.residence.forms import (
     DocumentForm,
@@ -50,32 +49,6 @@ def _client_from_query(request: HttpRequest) -> Client | None:
 
 def _client_page(client: Client) -> str:
     return reverse("residence:client", kwargs={"pk": client.pk})
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name; on the form itself otherwise (a field
-    the form does not show)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _saved(
-    request: HttpRequest, form: forms.Form, save: Callable[[dict[str, Any]], Any], message: str
-) -> Any:
-    """Validate the posted form and save it with ``save``; the saved record, or None when the
-    form is shown (again, with what was typed and the errors)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        saved = save(form.cleaned_data)
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return None
-    messages.success(request, message)
-    return saved
 
 
 def _form_page(
@@ -179,7 +152,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> ResidenceDocument:
         return services.register_document(by=user, client=form.chosen_client(), data=data)
 
-    document = _saved(request, form, save, _("Document registered."))
+    document = save_form(request, form, save, _("Document registered."))
     if document is not None:
         return redirect(_client_page(document.client))
     return _form_page(request, form, title=_("New residence document"), client=client)
@@ -195,7 +168,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> ResidenceDocument:
         return services.update_document(by=user, document=document, data=data)
 
-    if _saved(request, form, save, _("Document saved.")) is not None:
+    if save_form(request, form, save, _("Document saved.")) is not None:
         return redirect("residence:detail", pk=document.pk)
     return _form_page(request, form, title=_("Edit residence document"), client=document.client)
 
@@ -215,7 +188,7 @@ def renewal_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Renewal:
         return services.request_renewal(by=user, document=document, data=data)
 
-    if _saved(request, form, save, _("Renewal request recorded.")) is not None:
+    if save_form(request, form, save, _("Renewal request recorded.")) is not None:
         return redirect(_client_page(document.client))
     return _form_page(
         request, form, title=_("Request a renewal"), client=document.client, document=document
@@ -233,7 +206,7 @@ def renewal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Renewal:
         return services.update_renewal(by=user, renewal=renewal, data=data)
 
-    if _saved(request, form, save, _("Renewal saved.")) is not None:
+    if save_form(request, form, save, _("Renewal saved.")) is not None:
         return redirect(_client_page(renewal.document.client))
     return _form_page(
         request,
@@ -258,7 +231,7 @@ def renewal_new_document(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> ResidenceDocument:
         return services.record_new_document(by=user, renewal=renewal, data=data)
 
-    if _saved(request, form, save, _("New document registered.")) is not None:
+    if save_form(request, form, save, _("New document registered.")) is not None:
         return redirect(_client_page(renewal.document.client))
     return _form_page(
         request,
@@ -283,7 +256,7 @@ def regularisation_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> Regularisation:
         return services.record_regularisation(by=user, client=form.chosen_client(), data=data)
 
-    saved = _saved(request, form, save, _("Regularisation recorded."))
+    saved = save_form(request, form, save, _("Regularisation recorded."))
     if saved is not None:
         return redirect(_client_page(saved.client))
     return _form_page(request, form, title=_("Regularisation"), client=client)
@@ -299,7 +272,7 @@ def regularisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Regularisation:
         return services.update_regularisation(by=user, regularisation=record, data=data)
 
-    if _saved(request, form, save, _("Regularisation saved.")) is not None:
+    if save_form(request, form, save, _("Regularisation saved.")) is not None:
         return redirect(_client_page(record.client))
     return _form_page(request, form, title=_("Regularisation"), client=record.client)
 
@@ -314,7 +287,7 @@ def return_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> VoluntaryReturn:
         return services.record_return(by=user, client=form.chosen_client(), data=data)
 
-    saved = _saved(request, form, save, _("Voluntary return recorded."))
+    saved = save_form(request, form, save, _("Voluntary return recorded."))
     if saved is not None:
         return redirect(_client_page(saved.client))
     return _form_page(request, form, title=_("Voluntary return"), client=client)
@@ -330,7 +303,7 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> VoluntaryReturn:
         return services.update_return(by=user, voluntary_return=record, data=data)
 
-    if _saved(request, form, save, _("Voluntary return saved.")) is not None:
+    if save_form(request, form, save, _("Voluntary return saved.")) is not None:
         return redirect(_client_page(record.client))
     return _form_page(request, form, title=_("Voluntary return"), client=record.client)
 
@@ -345,7 +318,7 @@ def social_right_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> SocialRight:
         return services.record_social_right(by=user, client=form.chosen_client(), data=data)
 
-    saved = _saved(request, form, save, _("Social right recorded."))
+    saved = save_form(request, form, save, _("Social right recorded."))
     if saved is not None:
         return redirect(_client_page(saved.client))
     return _form_page(request, form, title=_("Social right"), client=client)
@@ -362,6 +335,6 @@ def social_right_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> SocialRight:
         return services.update_social_right(by=user, right=record, data=data)
 
-    if _saved(request, form, save, _("Social right saved.")) is not None:
+    if save_form(request, form, save, _("Social right saved.")) is not None:
         return redirect(_client_page(record.client))
     return _form_page(request, form, title=_("Social right"), client=record.client)

@@ -1,12 +1,10 @@
 """The shelter board, check-in, moves and check-out, planned arrivals, the house log and the
 rooms admin. Views are thin: the rules live in ``services``."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from haven.accounts.access import requires
 from haven.accounts.permissions import Permission
 from haven.centres.scoping import scoped_or_404
 from haven.clients import services as client_services
+from haven.core.forms import save_form
 from haven.core.paging import page_of
 from haven.shelter import services
 from haven.shelter.board import board as board_of
@@ -45,31 +44,6 @@ from haven.shelter.models import (
 )
 
 LOG_PAGE_SIZE = 50
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name; on the form itself otherwise."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _saved(
-    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], Any], message: str
-) -> Any:
-    """Validate the posted form and save it with ``save``; the saved record, or None when the
-    form is to be shown (again, with what was typed and the errors)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        saved = save(form.cleaned_data)
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return None
-    messages.success(request, message)
-    return saved
 
 
 def _form_page(
@@ -143,7 +117,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     form = CheckInForm(
         request.POST or None, centre=user.centre, day=services.tonight(), initial=initial
     )
-    stay = _saved(
+    stay = save_form(
         request,
         form,
         lambda data: services.check_in(
@@ -170,7 +144,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     stay = scoped_or_404(Stay, user, pk=pk)
     form = MoveForm(request.POST or None, centre=user.centre, day=services.tonight())
-    moved = _saved(
+    moved = save_form(
         request,
         form,
         lambda data: services.move(by=user, stay=stay, room=data["room"], day=data["day"]),
@@ -195,7 +169,7 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     stay = scoped_or_404(Stay, user, pk=pk)
     form = CheckOutForm(request.POST or None, initial={"day": timezone.localdate()})
-    done = _saved(
+    done = save_form(
         request,
         form,
         lambda data: services.check_out(by=user, stay=stay, day=data["day"], reason=data["reason"]),
@@ -223,7 +197,7 @@ def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"planned_departure": stay.planned_departure, "notes": stay.notes},
     )
-    done = _saved(
+    done = save_form(
         request,
         form,
         lambda data: services.update_stay(
@@ -256,7 +230,7 @@ def arrival_create(request: HttpRequest) -> HttpResponse:
     form = ArrivalForm(
         request.POST or None, centre=user.centre, day=services.tonight(), initial=initial
     )
-    arrival = _saved(
+    arrival = save_form(
         request,
         form,
         lambda data: services.plan_arrival(
@@ -293,7 +267,7 @@ def house_log(request: HttpRequest) -> HttpResponse:
     """The handover notes between shifts, newest first; a note is added at the top."""
     user: Any = request.user
     form = LogForm(request.POST or None, centre=user.centre)
-    entry = _saved(
+    entry = save_form(
         request,
         form,
         lambda data: services.write_log(
@@ -362,7 +336,7 @@ def house_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _house(request: HttpRequest, house: House | None) -> HttpResponse:
     user: Any = request.user
     form = HouseForm(request.POST or None, instance=house)
-    saved = _saved(
+    saved = save_form(
         request,
         form,
         lambda data: services.save_house(
@@ -391,7 +365,7 @@ def wing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _wing(request: HttpRequest, wing: Wing | None) -> HttpResponse:
     user: Any = request.user
     form = WingForm(request.POST or None, instance=wing, centre=user.centre)
-    saved = _saved(
+    saved = save_form(
         request,
         form,
         lambda data: services.save_wing(by=user, centre=user.centre, data=_fields(form), wing=wing),
@@ -418,7 +392,7 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _room(request: HttpRequest, room: Room | None) -> HttpResponse:
     user: Any = request.user
     form = RoomForm(request.POST or None, instance=room, centre=user.centre)
-    saved = _saved(
+    saved = save_form(
         request,
         form,
         lambda data: services.save_room(by=user, centre=user.centre, data=_fields(form), room=room),
@@ -448,7 +422,7 @@ def out_of_service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _out_of_service(request: HttpRequest, room: Room, period: OutOfService | None) -> HttpResponse:
     user: Any = request.user
     form = OutOfServiceForm(request.POST or None, instance=period)
-    saved = _saved(
+    saved = save_form(
         request,
         form,
         lambda data: services.save_out_of_service(

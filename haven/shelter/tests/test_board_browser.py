@@ -53,7 +53,7 @@ def test_a_night_check_in_then_a_move_to_the_autonomy_wing_is_one_stay(
         expect(page.get_by_test_id("room-A2")).to_contain_text("Lotus")
         expect(page.get_by_test_id("arrivals")).to_contain_text("Lotus")
 
-        page.get_by_role("link", name="House log").tap()
+        page.locator("main").get_by_role("link", name="House log").tap()
         page.locator("#id_text").fill("Lotus arrived by police car at 01:40, room A2. Asleep.")
         page.locator("label[for=id_important]").tap()
         page.get_by_role("button", name="Add the note").tap()
