@@ -23,6 +23,7 @@ from haven.accounts.access import requires
 from haven.accounts.permissions import Permission
 from haven.centres.scoping import scoped_or_404
 from haven.clients.models import Client
+from haven.core.forms import save_form
 from haven.core.paging import page_of
 from haven.legal import services
 from haven.legal.access import visible_dossiers, visible_victims
@@ -173,14 +174,16 @@ def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     dossier = _dossier(user, pk)
     form = DossierForm(request.POST or None, instance=dossier, centre=dossier.centre)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_dossier(by=user, dossier=dossier, data=form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("legal:detail", pk=dossier.pk)
+    if (
+        save_form(
+            request,
+            form,
+            lambda data: services.update_dossier(by=user, dossier=dossier, data=data),
+            _("Saved."),
+        )
+        is not None
+    ):
+        return redirect("legal:detail", pk=dossier.pk)
     return render(
         request,
         "legal/form.html",
@@ -200,16 +203,18 @@ def victim_add(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     dossier = _dossier(user, pk)
     form = VictimForm(request.POST or None, centre=dossier.centre)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_victim(
-                by=user, dossier=dossier, client=form.cleaned_data["client"], data=form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Victim added."))
-            return redirect(_detail_url(dossier.pk, "victims"))
+    if (
+        save_form(
+            request,
+            form,
+            lambda data: services.add_victim(
+                by=user, dossier=dossier, client=data["client"], data=data
+            ),
+            _("Victim added."),
+        )
+        is not None
+    ):
+        return redirect(_detail_url(dossier.pk, "victims"))
     return render(
         request,
         "legal/form.html",
@@ -229,14 +234,16 @@ def victim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     victim = _victim(user, pk)
     form = VictimForm(request.POST or None, instance=victim, centre=victim.centre)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_victim(by=user, victim=victim, data=form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_detail_url(victim.dossier_id, "victims"))
+    if (
+        save_form(
+            request,
+            form,
+            lambda data: services.update_victim(by=user, victim=victim, data=data),
+            _("Saved."),
+        )
+        is not None
+    ):
+        return redirect(_detail_url(victim.dossier_id, "victims"))
     return render(
         request,
         "legal/form.html",
@@ -293,14 +300,16 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(user, pk)
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else {}
     form = EventForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_event(by=user, dossier=dossier, data=form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Step added."))
-            return redirect(_detail_url(dossier.pk, "timeline"))
+    if (
+        save_form(
+            request,
+            form,
+            lambda data: services.add_event(by=user, dossier=dossier, data=data),
+            _("Step added."),
+        )
+        is not None
+    ):
+        return redirect(_detail_url(dossier.pk, "timeline"))
     return render(
         request,
         "legal/form.html",
@@ -320,14 +329,16 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     event = _event(user, pk)
     form = EventForm(request.POST or None, event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_event(by=user, event=event, data=form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Step saved."))
-            return redirect(_detail_url(event.dossier_id, "timeline"))
+    if (
+        save_form(
+            request,
+            form,
+            lambda data: services.update_event(by=user, event=event, data=data),
+            _("Step saved."),
+        )
+        is not None
+    ):
+        return redirect(_detail_url(event.dossier_id, "timeline"))
     return render(
         request,
         "legal/form.html",
