@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "haven.letters",
     "haven.shelter",
     "haven.deposits",
+    "haven.outreach",
+    "haven.history",
+    "haven.reports",
     "haven.demo",
 ]
 

@@ -80,6 +80,13 @@ class Permission(StrEnum):
     DEPOSIT_READ = "deposits:loan:read"
     DEPOSIT_WRITE = "deposits:loan:write"
     STATISTICS_READ = "reports:statistics:read"
+    # Every centre's figures added up, small cells suppressed, never a record.
+    STATISTICS_NATIONAL = "reports:national:read"
+    HISTORY_IMPORT = "history:dataset:import"
+    # Exports carrying identity (HTCDS with names, birth dates, contacts).
+    IDENTITY_EXPORT = "clients:identity:export"
+    OUTREACH_READ = "outreach:activity:read"
+    OUTREACH_WRITE = "outreach:activity:write"
     """Aggregate figures only: never a record, never a name."""
 
 
@@ -154,6 +161,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.AUDIT_READ,
         P.CENTRE_CONFIGURE,
         P.STATISTICS_READ,
+        P.HISTORY_IMPORT,
+        P.IDENTITY_EXPORT,
+        P.OUTREACH_READ,
+        P.OUTREACH_WRITE,
     },
     # Need-to-know per track: each team reads and writes its own track's journal.
     Role.PSYCHOSOCIAL: CASE_WORK
@@ -181,9 +192,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.OCCUPANCY_READ,
             P.DEPOSIT_READ,
             P.DEPOSIT_WRITE,
+            P.OUTREACH_READ,
         }
     ),
-    Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ}),
+    Role.TRAINING: frozenset({P.ONCALL_READ, P.STATISTICS_READ, P.OUTREACH_READ, P.OUTREACH_WRITE}),
     # At night a bed is found for a pseudonym; no identity is needed and none is shown.
     Role.NIGHT_STAFF: frozenset(
         {
@@ -197,7 +209,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.VOLUNTEER: frozenset({P.GROUP_ACTIVITY_READ}),
-    Role.RAPPORTEUR: frozenset({P.STATISTICS_READ}),
+    Role.RAPPORTEUR: frozenset({P.STATISTICS_READ, P.STATISTICS_NATIONAL}),
     Role.SYSADMIN: frozenset({P.USER_MANAGE, P.CENTRE_CONFIGURE, P.REFERENCE_MANAGE}),
     Role.DPO: frozenset({P.AUDIT_READ}),
     # Belongs to no centre: adds centres and manages every centre's accounts.

@@ -63,6 +63,8 @@ class Episode(CentreScoped):
         related_name="episode",
         verbose_name=_("intake"),
     )
+    # The centre's own identifier of an imported episode (REPORT.md ``guidance_ref``).
+    ref = models.CharField(_("reference in the history"), max_length=40, blank=True, editable=False)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     end_reason = models.CharField(

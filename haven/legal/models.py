@@ -64,7 +64,8 @@ class Dossier(CentreScoped):
         related_name="+",
         verbose_name=_("investigating service (directory)"),
     )
-    opened_on = models.DateField(_("opened on"))
+    # Required on the form; empty only for imported history that did not record it.
+    opened_on = models.DateField(_("opened on"), null=True)
     centre_civil_party_on = models.DateField(
         _("centre's civil-party claim on"), null=True, blank=True
     )

@@ -198,7 +198,7 @@ def validate_event(
         errors["kind"] = _("Choose the kind of step.")
     if day is None:
         errors["date"] = _("Give the date of the step.")
-    elif day < dossier.opened_on:
+    elif dossier.opened_on is not None and day < dossier.opened_on:
         errors["date"] = _("A step cannot be before the dossier opened (%(date)s).") % {
             "date": dossier.opened_on.isoformat()
         }

@@ -39,13 +39,14 @@ def dossier_items(user: User, client: Client) -> Iterable[TimelineItem]:
     for role in roles:
         dossier = role.dossier
         url = reverse("legal:detail", kwargs={"pk": dossier.pk})
-        yield TimelineItem(
-            when=dossier.opened_on,
-            kind=kind,
-            label=_("Dossier %(code)s opened (%(office)s)")
-            % {"code": dossier.code, "office": dossier.get_office_display()},
-            url=url,
-        )
+        if dossier.opened_on is not None:  # imported history may not have recorded it
+            yield TimelineItem(
+                when=dossier.opened_on,
+                kind=kind,
+                label=_("Dossier %(code)s opened (%(office)s)")
+                % {"code": dossier.code, "office": dossier.get_office_display()},
+                url=url,
+            )
         if role.complaint_on:
             yield TimelineItem(
                 when=role.complaint_on,
