@@ -19,6 +19,9 @@ urlpatterns = [
     path("letters/", include("haven.letters.urls")),
     path("shelter/", include("haven.shelter.urls")),
     path("deposits/", include("haven.deposits.urls")),
+    path("outreach/", include("haven.outreach.urls")),
+    path("history/", include("haven.history.urls")),
+    path("reports/", include("haven.reports.urls")),
     path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
 ]
