@@ -11,9 +11,17 @@
    Then times the shelter's occupancy figures (haven.shelter.occupancy.figures) for 30 years
    and for one year, after adding 21 rooms × scale and 30 years of stays to BXL if it has no
    rooms (haven.shelter.occupancy_bench). Target (issue 6): 30 years under 1 s on SQLite.
+   Then times `haven report` as a subprocess (median of 3 runs, peak memory of the child):
+   BXL for 30 years (1995-01-01 to the data's last day) and for the last complete year, and
+   every centre added up (--centre ALL) for 30 years. Targets (issue 7): 30 years under 2 s,
+   one year under 0.5 s, under 500 MB.
 4. The same on a throwaway PostgreSQL cluster when `scripts/with-postgres --bindir` finds one,
    at BENCH_PG_SCALE (default 10, so that it stays quick: the cluster and its data are built
    anew each run). BENCH_PG_SCALE=0 skips it.
+
+On the fresh scale-1 database of step 1, BXL is exported as a dataset (`haven export
+--format dataset`) and `haven import DIR --centre HIST` is timed (target: 30 s). A step whose
+command does not exist yet is skipped with a message.
 
 Pages are requested with DEBUG off (no query log), time frozen at the moment the data were
 generated (so "since the last shift" and the ages mean the same on a reused database). A page
@@ -42,6 +50,10 @@ BENCH_DIR = ROOT / "var" / "bench"
 HAVEN = Path(sys.executable).parent / "haven"
 TARGET_MS = 200.0
 OCCUPANCY_TARGET_MS = 1000.0
+REPORT_TARGET_S = {"30 years": 2.0, "last year": 0.5}
+REPORT_MEMORY_TARGET_MB = 500.0
+IMPORT_TARGET_S = 30.0
+REPORT_RUNS = 3
 SEED = 1
 DIRECTOR = "bxl-director"
 SEARCH = "Juniper"  # a demo pseudonym: about one client in 64 carries it
@@ -76,13 +88,17 @@ def main() -> int:
     scale = float(os.environ.get("BENCH_SCALE", "100"))
     pg_scale = float(os.environ.get("BENCH_PG_SCALE", "10"))
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    # Commands are timed as an installation runs them: from compiled modules (with
+    # PYTHONDONTWRITEBYTECODE set, every child would compile Haven's 400 modules again).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "haven")], check=True)
 
     heading("Generation at scale 1 (fresh SQLite database)")
     with tempfile.TemporaryDirectory(dir=BENCH_DIR) as tmp:
         url = f"sqlite:///{Path(tmp) / 'scale-1.sqlite3'}"
         haven(url, "migrate", "-v0")
         seconds, history = timed_demo(url, 1)
-    print(f"  haven demo --scale 1: {seconds:.1f} s in all; {history}")
+        print(f"  haven demo --scale 1: {seconds:.1f} s in all; {history}")
+        timed_import(url, Path(tmp))
 
     heading(f"SQLite at scale {scale:g}")
     database = BENCH_DIR / f"scale-{scale:g}.sqlite3"
@@ -111,6 +127,7 @@ def main() -> int:
         "BENCH_DATA_SCALE": f"{scale:g}",
     }
     run([sys.executable, __file__, "--measure", f"SQLite, scale {scale:g}"], env)
+    timed_reports(url, datetime.datetime.fromisoformat(str(info["generated_at"])).date())
 
     heading(f"PostgreSQL at scale {pg_scale:g}")
     with_postgres = ROOT / "scripts" / "with-postgres"
@@ -166,7 +183,100 @@ def postgres_run(scale: float) -> int:
         [sys.executable, __file__, "--measure", f"PostgreSQL, scale {scale:g}"],
         {"BENCH_NOW": generated_at, "BENCH_DATA_SCALE": f"{scale:g}"},
     )
+    timed_reports(url, datetime.datetime.fromisoformat(generated_at).date())
     return 0
+
+
+def has_command(url: str, name: str) -> bool:
+    """Whether `haven NAME` exists yet (a command in the making may not)."""
+    found = subprocess.run(
+        [HAVEN, "help", name],
+        env={**os.environ, "HAVEN_DATABASE_URL": url},
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0
+
+
+def timed_child(url: str, *args: str) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MB) of one `haven ...` child, its output discarded."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.monotonic()
+        child = subprocess.Popen(
+            [HAVEN, *args],
+            env={**os.environ, "HAVEN_DATABASE_URL": url},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)  # the rusage of this child alone
+        seconds = time.monotonic() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must not wait
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"haven {' '.join(args)} failed: {errors.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def timed_reports(url: str, today: datetime.date) -> None:
+    """`haven report` as a user runs it (a process of its own, JSON discarded): median wall
+    time of REPORT_RUNS runs and the peak memory of the largest, against the targets."""
+    print()
+    if not has_command(url, "report"):
+        print("  haven report: skipped (the command does not exist yet)")
+        return
+    periods = [
+        ("BXL", "30 years", datetime.date(1995, 1, 1), today),
+        (
+            "BXL",
+            "last year",
+            datetime.date(today.year - 1, 1, 1),
+            datetime.date(today.year - 1, 12, 31),
+        ),
+        ("ALL", "30 years", datetime.date(1995, 1, 1), today),
+    ]
+    print(f"  {'haven report':<48} {'median':>8} {'peak':>8}  target")
+    for centre, title, start, end in periods:
+        args = ["report", "--centre", centre, "--from", f"{start}", "--to", f"{end}"]
+        runs = [timed_child(url, *args) for _ in range(REPORT_RUNS)]
+        median = statistics.median(seconds for seconds, _mb in runs)
+        peak = max(mb for _s, mb in runs)
+        target = REPORT_TARGET_S[title] if centre == "BXL" else None
+        flag = ""
+        if (target is not None and median > target) or peak > REPORT_MEMORY_TARGET_MB:
+            flag = " over target"
+        wanted = f"< {target:g} s, " if target is not None else ""
+        label = f"--centre {centre}, {title} ({start}..{end})"
+        print(
+            f"  {label:<48} {median:>7.2f}s {peak:>6.0f}MB  "
+            f"{wanted}< {REPORT_MEMORY_TARGET_MB:.0f} MB{flag}"
+        )
+
+
+def timed_import(url: str, tmp: Path) -> None:
+    """Export BXL of the fresh scale-1 database as a dataset and time importing it into a new
+    centre HIST (the export is not timed)."""
+    if not (has_command(url, "export") and has_command(url, "import")):
+        print("  history import: skipped (haven export / haven import do not exist yet)")
+        return
+    dataset = tmp / "dataset-bxl"
+    try:
+        haven(url, "export", "--centre", "BXL", "--format", "dataset", "-o", str(dataset))
+    except subprocess.CalledProcessError as failed:
+        print(f"  history import: skipped (the export failed: {failed.stderr.strip()[-300:]})")
+        return
+    rows = sum(max(len(f.read_text().splitlines()) - 1, 0) for f in dataset.glob("*.csv"))
+    try:
+        seconds, peak = timed_child(url, "import", str(dataset), "--centre", "HIST")
+    except RuntimeError as failed:
+        print(f"  haven import: failed: {str(failed)[-500:]}")
+        return
+    flag = " over target" if seconds > IMPORT_TARGET_S else ""
+    print(
+        f"  haven import of BXL's export ({rows:,} rows) into HIST: {seconds:.1f} s, "
+        f"{peak:.0f} MB (target < {IMPORT_TARGET_S:.0f} s){flag}"
+    )
 
 
 # --- measuring, in a process of its own per database --------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.accounts.permissions import Permission
 
@@ -57,10 +58,21 @@ ENTRIES = [
     Entry(_("Deadlines"), "residence:deadlines", Permission.RESIDENCE_READ, "residence", LEGAL),
     Entry(_("Criminal dossiers"), "legal:list", Permission.DOSSIER_READ, "legal", LEGAL),
     Entry(_("Partners"), "partners:list", Permission.PARTNER_READ, "partners", LEGAL),
+    Entry(_("Reports"), "reports:index", Permission.STATISTICS_READ, "reports", ORGANISATION),
+    Entry(
+        pgettext_lazy("trainings and awareness", "Outreach"),
+        "outreach:list",
+        Permission.OUTREACH_READ,
+        "outreach",
+        ORGANISATION,
+    ),
     Entry(_("On call"), "oncall:rota", Permission.ONCALL_READ, "oncall", ORGANISATION),
     Entry(_("Audit log"), "audit:search", Permission.AUDIT_READ, "audit", ORGANISATION),
     Entry(_("Users"), "accounts:user_list", Permission.USER_MANAGE, "accounts", ORGANISATION),
     Entry(_("Centres"), "centres:list", Permission.CENTRE_CONFIGURE, "centres", ORGANISATION),
+    Entry(
+        _("History import"), "history:import", Permission.HISTORY_IMPORT, "history", ORGANISATION
+    ),
     Entry(
         _("Nationalities"),
         "reference:nationality_list",

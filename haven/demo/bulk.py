@@ -1,7 +1,8 @@
 """Writing many rows fast, past the ORM: one ``executemany`` (PostgreSQL: ``COPY``) per batch,
 ids given by the caller.
 
-For generated demo history only. Model instances and the insert compiler cost more than the
+For generated demo history and the history import (haven.history.importer), which both check
+their rows before writing them. Model instances and the insert compiler cost more than the
 generation itself at a million rows; here a row is a dict of attribute names (``client_id``,
 ``received_at``) and each value is adapted the way the field would adapt it (datetimes to the
 backend's form, JSON, UUIDs, encryption of identity fields). Fields left out take their

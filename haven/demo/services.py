@@ -74,7 +74,7 @@ class Login:
 
 @transaction.atomic
 def build(seed: int = 2026) -> list[Login]:
-    from haven.demo import partners  # imported here: it takes this module's name lists
+    from haven.demo import outreach, partners  # imported here: partners takes this module's names
 
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     logins: list[Login] = []
@@ -86,6 +86,7 @@ def build(seed: int = 2026) -> list[Login]:
             logins.append(Login(user.username, str(role.label), centre.code, _totp_key(user)))
         _clients(centre, rng)
         partners.directory(centre, seed=seed)
+        outreach.activities(centre, seed=seed)
     return logins
 
 

@@ -143,6 +143,16 @@ class Episode(CentreScoped):
         indexes = [
             models.Index(fields=["centre", "-start_date"]),
             models.Index(fields=["centre", "end_date"]),
+            # The report's figures (haven.reports.figures): covering indexes of the episodes
+            # that start, or end, in a period, and of a client's earlier episodes.
+            models.Index(
+                fields=["centre", "start_date", "client", "exploitation", "district"],
+                name="episode_report_started",
+            ),
+            models.Index(
+                fields=["centre", "end_date", "start_date", "client"], name="episode_report_ended"
+            ),
+            models.Index(fields=["client", "start_date", "end_date"], name="episode_client_dates"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,7 +4,8 @@ import, the export and the report's figures, so that a round trip gives the same
 - ``clients.csv`` -> ``clients.Client`` (``client_ref`` is the file code).
 - ``intakes.csv`` -> ``intake.Intake`` (``intake_ref`` is the intake number; ``indicators`` is
   the screening's conclusion; an empty outcome or ``pending`` is an open intake).
-- ``guidance.csv`` -> ``guidance.Episode`` (``guidance_ref`` in ``Episode.ref``).
+- ``guidance.csv`` -> ``guidance.Episode`` (``guidance_ref`` in ``Episode.ref``; an episode
+  whose form of exploitation is not known yet counts and exports as ``other``).
 - ``rooms.csv`` / ``stays.csv`` -> ``shelter.Room`` / ``shelter.Assignment`` chained into
   ``shelter.Stay``.
 - ``residence.csv`` -> ``residence.ResidenceDocument``; ``returns.csv`` ->

@@ -207,6 +207,8 @@ class Screening(models.Model):
     class Meta:
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
+        # The report counts intakes with indicators: one probe of this index per intake.
+        indexes = [models.Index(fields=["conclusion", "intake"], name="screening_conclusion")]
 
     def __str__(self) -> str:
         return f"{self.intake.code}: {self.conclusion}"

@@ -255,6 +255,7 @@ def create_dossier(*, by: User, data: dict[str, Any], victims: list[Client]) -> 
             setattr(dossier, name, data[name])
     dossier.notice_number = dossier.notice_number or ""
     dossier.investigating_service = dossier.investigating_service or ""
+    assert dossier.opened_on is not None  # validate_dossier requires it
     dossier.code = next_dossier_code(centre, dossier.opened_on.year)
     dossier.save()
     audit.record(Action.CREATE, actor=by, obj=dossier, changes=audit.created(dossier))

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutreachConfig(AppConfig):
     name = "haven.outreach"
-    verbose_name = _("Outreach")
+    verbose_name = pgettext_lazy("trainings and awareness", "Outreach")

@@ -9,6 +9,7 @@ Both are half-open intervals of days; one grouped query per kind sums them by ye
 
 import datetime
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import (
@@ -148,24 +149,36 @@ def _days_by_year(
     return by_year
 
 
+def exact_round(numerator: int, denominator: int, digits: int) -> float:
+    """``numerator / denominator`` rounded half to even on the exact value (REPORT.md: a float
+    division first could turn an exact half into a little more or less)."""
+    return float(round(Fraction(numerator, denominator), digits))
+
+
 def _rate(nights: int, room_nights: int) -> float | None:
-    return round(nights / room_nights, 4) if room_nights else None
+    return exact_round(nights, room_nights, 4) if room_nights else None
 
 
 def _average(days: int | None, count: int) -> float | None:
-    return round(days / count, 1) if count and days is not None else None
+    return exact_round(days, count, 1) if count and days is not None else None
 
 
-def figures(centre: Centre, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+def _mine(model: Any, centre: Centre | None) -> QuerySet[Any]:
+    """The rows of one centre, or of every centre (``None``: the national picture)."""
+    rows: QuerySet[Any] = model.objects.all()
+    return rows if centre is None else rows.filter(centre=centre)
+
+
+def figures(centre: Centre | None, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """The shelter section of the report for the period ``[start, end]`` (both included):
-    the keys and values of REPORT.md, in four queries whatever the length of the period."""
+    the keys and values of REPORT.md, in four queries whatever the length of the period.
+    ``centre`` None adds up every centre (a client belongs to one centre, so residents add up
+    too)."""
     if end < start:
         raise ValueError("The period ends before it starts.")
-    assignments = Assignment.objects.filter(centre=centre)
+    assignments = _mine(Assignment, centre)
     nights_by_year = _days_by_year(assignments, "start", "end", start, end)
-    room_nights_by_year = _days_by_year(
-        Room.objects.filter(centre=centre), "opened_on", "closed_on", start, end
-    )
+    room_nights_by_year = _days_by_year(_mine(Room, centre), "opened_on", "closed_on", start, end)
     residents = assignments.filter(_touches("start", "end", start, end + ONE_DAY)).aggregate(
         residents=Count("stay__client", distinct=True)
     )["residents"]
@@ -198,11 +211,15 @@ class EndedStays:
         return _average(self.total_days, self.count)
 
 
-def ended_stays(centre: Centre, start: datetime.date, end: datetime.date) -> EndedStays:
+def ended_stays(centre: Centre | None, start: datetime.date, end: datetime.date) -> EndedStays:
     """The stays (chains of room assignments, kept as Stay rows) that end in ``[start,
     end]``; their length is last check-out − first check-in."""
-    row = Stay.objects.filter(centre=centre, check_out__gte=start, check_out__lte=end).aggregate(
-        count=Count("id"), days=Sum(DaysBetween(F("check_out"), F("check_in")), default=0)
+    row = (
+        _mine(Stay, centre)
+        .filter(check_out__gte=start, check_out__lte=end)
+        .aggregate(
+            count=Count("id"), days=Sum(DaysBetween(F("check_out"), F("check_in")), default=0)
+        )
     )
     return EndedStays(count=row["count"], total_days=int(row["days"] or 0))
 

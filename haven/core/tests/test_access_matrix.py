@@ -43,6 +43,7 @@ OBJECTS: dict[str, Callable[[Centre], Any]] = {
     "letters": lambda centre: ClientFactory(centre=centre),
     "shelter": lambda centre: _testing("shelter").make_room(centre),
     "deposits": lambda centre: _testing("deposits").make_loan(centre),
+    "outreach": lambda centre: _testing("outreach").make_activity(centre),
 }
 
 
