@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client as HttpClient
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,6 +28,8 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     }
     settings.DEMO_SKIP_2FA = False
     settings.LANGUAGE_CODE = "en"  # tests read English; translated pages are tested as such
+    settings.EXPORTS_DIR = tmp_path / "exports"  # encrypted exports waiting for their download
+    cache.clear()  # rate-limit counters and other cached state stay with their test
 
 
 @pytest.fixture

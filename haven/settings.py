@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "haven.outreach",
     "haven.history",
     "haven.reports",
+    "haven.backup",
+    "haven.privacy",
     "haven.demo",
 ]
 
@@ -201,6 +203,18 @@ X_FRAME_OPTIONS = "DENY"
 if env.flag("HAVEN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
+
+# --- account hardening -----------------------------------------------------------------------
+# Sessions stay server-side in the database: the session list ends one by deleting it there.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# No script reads the CSRF cookie (htmx sends the token from the form's hidden field).
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Sensitive actions (role changes, second-factor reset, identity exports, erasure) need the
+# password typed in the last REAUTH_MINUTES (haven.accounts.reauth).
+REAUTH_MINUTES = env.integer("HAVEN_REAUTH_MINUTES", 5)
+# POSTs per minute per address to each view reachable without a full sign-in (0: no limit).
+RATE_LIMIT_PER_MINUTE = env.integer("HAVEN_RATE_LIMIT_PER_MINUTE", 30)
 
 # --- languages and time ----------------------------------------------------------------------
 LANGUAGE_CODE = env.text("HAVEN_DEFAULT_LANGUAGE", "nl")

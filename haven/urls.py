@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("haven.reports.urls")),
     path("reference/", include("haven.reference.urls")),
     path("audit/", include("haven.audit.urls")),
+    path("privacy/", include("haven.privacy.urls")),
 ]
 
 handler400 = "haven.core.views.bad_request"

@@ -31,6 +31,16 @@ class CodeForm(forms.Form):
     )
 
 
+class ConfirmPasswordForm(forms.Form):
+    """The signed-in user types their password again before a sensitive action."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -86,4 +96,12 @@ class NewUserForm(UserForm):
         return password
 
 
-__all__ = ["CodeForm", "LanguageForm", "NewUserForm", "SetPasswordForm", "SignInForm", "UserForm"]
+__all__ = [
+    "CodeForm",
+    "ConfirmPasswordForm",
+    "LanguageForm",
+    "NewUserForm",
+    "SetPasswordForm",
+    "SignInForm",
+    "UserForm",
+]

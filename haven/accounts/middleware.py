@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from haven.accounts import twofactor
+from haven.accounts import ratelimit, sessions, twofactor
 from haven.accounts.access import Level, declared_access
 
 log = logging.getLogger(__name__)
@@ -22,13 +22,16 @@ SESSION_MARKER_COOKIE = "haven_had_session"
 
 
 class AccessPolicyMiddleware:
-    """One check for every view: declaration → sign-in → second factor → permission."""
+    """One check for every view: declaration → rate limit → sign-in → second factor →
+    permission. It also keeps the user's session list current (last seen, key changes)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        sessions.touch(request)  # before SessionMiddleware saves the session on the way out
+        return response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
@@ -37,6 +40,10 @@ class AccessPolicyMiddleware:
         if access is None:
             log.error("view %s declares no access policy; refused", view.__qualname__)
             raise PermissionDenied
+        if access in (Level.PUBLIC, Level.PASSWORD_ONLY) and request.method == "POST":
+            scope = request.resolver_match.view_name if request.resolver_match else "public"
+            if ratelimit.exceeded(request, scope):
+                return ratelimit.too_many_requests(request, scope)
         if access is Level.PUBLIC:
             return None
         user = request.user

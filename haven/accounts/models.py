@@ -59,3 +59,32 @@ class User(AbstractUser):
         if self.is_superuser and not self.centre_id:
             self.role = Role.INSTALLATION_ADMIN
         super().save(*args, **kwargs)
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user, as listed on their security page (actieve sessie).
+
+    Sessions live server-side in the database; this row names the store's key so that the user
+    can end a session from another one. The key never leaves the server: pages and forms name
+    the row by its own id.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user")
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("signed in at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"session {self.pk}"
+
+    def audit_label(self) -> str:
+        return f"session {self.pk}"

@@ -88,6 +88,10 @@ class Permission(StrEnum):
     OUTREACH_READ = "outreach:activity:read"
     OUTREACH_WRITE = "outreach:activity:write"
     """Aggregate figures only: never a record, never a name."""
+    PRIVACY_EXPORT = "privacy:subject:export"
+    """Everything Haven holds on one person, for their access request (identity included)."""
+    PRIVACY_ERASE = "privacy:subject:erase"
+    RETENTION_MANAGE = "privacy:retention:manage"
 
 
 class Role(models.TextChoices):
@@ -165,6 +169,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.IDENTITY_EXPORT,
         P.OUTREACH_READ,
         P.OUTREACH_WRITE,
+        P.PRIVACY_EXPORT,
+        P.PRIVACY_ERASE,
+        P.RETENTION_MANAGE,
     },
     # Need-to-know per track: each team reads and writes its own track's journal.
     Role.PSYCHOSOCIAL: CASE_WORK
@@ -211,7 +218,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VOLUNTEER: frozenset({P.GROUP_ACTIVITY_READ}),
     Role.RAPPORTEUR: frozenset({P.STATISTICS_READ, P.STATISTICS_NATIONAL}),
     Role.SYSADMIN: frozenset({P.USER_MANAGE, P.CENTRE_CONFIGURE, P.REFERENCE_MANAGE}),
-    Role.DPO: frozenset({P.AUDIT_READ}),
+    Role.DPO: frozenset({P.AUDIT_READ, P.PRIVACY_EXPORT, P.PRIVACY_ERASE, P.RETENTION_MANAGE}),
     # Belongs to no centre: adds centres and manages every centre's accounts.
     Role.INSTALLATION_ADMIN: frozenset(
         {P.USER_MANAGE, P.CENTRE_CONFIGURE, P.CENTRE_CREATE, P.REFERENCE_MANAGE}

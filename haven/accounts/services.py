@@ -1,9 +1,12 @@
 """Operations on staff accounts, each audited in the same transaction."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from haven.accounts import twofactor
 from haven.accounts.models import User
@@ -26,7 +29,13 @@ def create_user(*, by: User, data: dict[str, Any], password: str) -> User:
 
 @transaction.atomic
 def update_user(*, by: User, user: User, data: dict[str, Any]) -> User:
+    was_active = user.is_active
     audit.save_changes(user, data, by=by, hidden=NEVER_LOGGED)
+    if was_active and not user.is_active:
+        # A deactivated account is signed out everywhere at once, not at its next request.
+        from haven.accounts import sessions
+
+        sessions.end_all(by=by, user=user, note="account deactivated")
     return user
 
 
@@ -49,4 +58,35 @@ def offered_with(offered: QuerySet[User], *kept: int | None) -> QuerySet[User]:
     kept_pks = [pk for pk in kept if pk is not None]
     return User.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk__in=kept_pks)).order_by(
         "first_name", "last_name", "username"
+    )
+
+
+INACTIVE_AFTER = timedelta(days=90)
+
+
+@dataclass
+class AccountReview:
+    """What an administrator should look at: accounts open without a second factor or unused."""
+
+    without_2fa: list[User]
+    inactive: list[User]
+    active_count: int
+    inactive_since: datetime
+
+
+def review(admin: User) -> AccountReview:
+    """Active accounts the administrator manages that lack an authenticator, and those not
+    signed in for 90 days (or never): each a door that is open without anyone using it."""
+    accounts = User.objects.manageable_by(admin).filter(is_active=True).select_related("centre")
+    enrolled = twofactor.TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    since = timezone.now() - INACTIVE_AFTER
+    return AccountReview(
+        without_2fa=list(accounts.exclude(pk__in=enrolled)),
+        inactive=list(
+            accounts.filter(Q(last_login__lt=since) | Q(last_login__isnull=True)).order_by(
+                F("last_login").asc(nulls_first=True), "username"
+            )
+        ),
+        active_count=accounts.count(),
+        inactive_since=since,
     )

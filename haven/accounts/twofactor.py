@@ -6,6 +6,7 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -84,10 +85,38 @@ def verify(request: HttpRequest, code: str) -> bool:
             otp_login(request, device)
             return True
     for device in StaticDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_token(token):  # a recovery code works once
+        if verify_recovery_code(device, token):  # a recovery code works once
             otp_login(request, device)
             return True
     return False
+
+
+# Recovery codes are kept as a keyed hash, never as typed: a copy of the database alone does
+# not sign anyone in. The key is the SECRET_KEY (its fallbacks still verify after a rotation).
+RECOVERY_SALT = "haven.accounts.recovery-code"
+
+
+def recovery_digest(code: str, secret: str | None = None) -> str:
+    """The stored form of a normalised recovery code: 16 hex characters (64 bits) of HMAC."""
+    return salted_hmac(RECOVERY_SALT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
+def verify_recovery_code(device: StaticDevice, code: str) -> bool:
+    """django-otp's StaticDevice.verify_token, comparing keyed hashes (throttling kept)."""
+    allowed, _reason = device.verify_is_allowed()
+    if not allowed:
+        return False
+    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    digests = [recovery_digest(code, secret) for secret in secrets_in_use]
+    match = device.token_set.filter(token__in=digests).first()
+    if match is None:
+        device.throttle_increment()
+        return False
+    match.delete()
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    return True
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -95,7 +124,9 @@ def new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_digest(c)) for c in codes
+    )
     return [f"{c[:5]}-{c[5:]}" for c in codes]
 
 

@@ -12,14 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from haven.accounts import services, twofactor
+from haven.accounts import ratelimit, reauth, services, sessions, twofactor
 from haven.accounts.access import password_only, public, requires, signed_in
-from haven.accounts.forms import CodeForm, NewUserForm, SignInForm, UserForm
+from haven.accounts.forms import CodeForm, ConfirmPasswordForm, NewUserForm, SignInForm, UserForm
 from haven.accounts.middleware import SESSION_MARKER_COOKIE
 from haven.accounts.models import User
 from haven.accounts.permissions import Permission
+from haven.accounts.reauth import requires_recent_auth
 from haven.audit import services as audit
 from haven.audit.models import Action
 
@@ -93,7 +95,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 @password_only
 def enrol(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if twofactor.has_authenticator(user) and not twofactor.is_verified(request):
+    if twofactor.is_verified(request):
+        return redirect(settings.LOGIN_REDIRECT_URL)  # a new phone: the administrator resets
+    if twofactor.has_authenticator(user):
         return redirect("accounts:verify")  # a password alone never replaces a device
     device = twofactor.pending_device(user)
     form = CodeForm(request.POST or None)
@@ -127,8 +131,69 @@ def security(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         codes = twofactor.new_recovery_codes(user)
         return render(request, "accounts/recovery_codes.html", {"codes": codes})
+    current = sessions.current_id(request)
+    listed = [
+        {
+            "session": session,
+            "browser": sessions.describe(session.user_agent),
+            "current": session.pk == current,
+        }
+        for session in sessions.active(user)
+    ]
     return render(
-        request, "accounts/security.html", {"remaining": twofactor.remaining_recovery_codes(user)}
+        request,
+        "accounts/security.html",
+        {
+            "remaining": twofactor.remaining_recovery_codes(user),
+            "sessions": listed,
+            "others": sum(1 for s in listed if not s["current"]),
+        },
+    )
+
+
+@require_POST
+@signed_in
+def sessions_end(request: HttpRequest) -> HttpResponse:
+    """End one other session of one's own (``session=<id>``) or all others (``session=others``)."""
+    user: User = request.user  # type: ignore[assignment]
+    choice = request.POST.get("session", "")
+    if choice == "others":
+        count = sessions.end_others(request, user, note="other sessions ended by the user")
+        messages.success(
+            request,
+            ngettext("%(count)d other session ended.", "%(count)d other sessions ended.", count)
+            % {"count": count},
+        )
+    else:
+        current = sessions.current_id(request)
+        session = get_object_or_404(
+            sessions.active(user).exclude(pk=current or 0),
+            pk=int(choice) if choice.isdigit() else 0,
+        )
+        sessions.end(by=user, session=session, note="session ended by the user")
+        messages.success(request, _("The session has been ended."))
+    return redirect("accounts:security")
+
+
+@signed_in
+def confirm_password(request: HttpRequest) -> HttpResponse:
+    """Type the password again before a sensitive action, then go on to it."""
+    target = reauth.safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    target = target or reverse(settings.LOGIN_REDIRECT_URL)
+    form = ConfirmPasswordForm(request.POST or None)
+    if request.method == "POST":
+        if ratelimit.exceeded(request, "accounts:reauth"):
+            return ratelimit.too_many_requests(request, "accounts:reauth")
+        if form.is_valid():
+            if reauth.confirm(request, form.cleaned_data["password"]):
+                return HttpResponseRedirect(target)
+            if not request.user.is_authenticated:  # locked out by too many wrong passwords
+                return redirect(settings.LOGIN_URL)
+            form.add_error("password", _("This is not your password. Try again."))
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "next": target, "minutes": reauth.max_age_seconds() // 60},
     )
 
 
@@ -148,8 +213,11 @@ class PasswordChange(PasswordChangeView):
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # keeps this session signed in (new key)
+        sessions.touch(self.request)
+        sessions.end_others(self.request, form.user, note="other sessions ended: password changed")
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response
 
 
 @requires(Permission.USER_MANAGE)
@@ -178,6 +246,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.USER_MANAGE)
+@requires_recent_auth
 def user_create(request: HttpRequest) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     form = NewUserForm(request.POST or None, admin=admin)
@@ -190,6 +259,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.USER_MANAGE)
+@requires_recent_auth
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     user = get_object_or_404(User.objects.manageable_by(admin), pk=pk)
@@ -207,6 +277,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Permission.USER_MANAGE)
+@requires_recent_auth
 def user_reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     user = get_object_or_404(User.objects.manageable_by(admin), pk=pk)
@@ -220,3 +291,10 @@ def user_reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
         % {"name": user.username},
     )
     return redirect("accounts:user_edit", pk=user.pk)
+
+
+@requires(Permission.USER_MANAGE)
+def user_review(request: HttpRequest) -> HttpResponse:
+    """Accounts to look at: open without a second factor, or not used for 90 days."""
+    admin: User = request.user  # type: ignore[assignment]
+    return render(request, "accounts/user_review.html", {"review": services.review(admin)})

@@ -1,5 +1,6 @@
 """The audit log: every change of case data and every read of a person's file, never deleted."""
 
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -23,10 +24,27 @@ class Action(models.TextChoices):
     SECOND_FACTOR_RESET = "2fa_reset", _("second factor reset")
     KEY_ROTATION = "key_rotation", _("keys rotated")
     BREAK_GLASS = "break_glass", _("access with a stated reason (break the glass)")
+    ANONYMISED = "anonymised", _("old entries anonymised")
+    CHAIN_VERIFIED = "chain_verified", _("audit chain verified")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """Entries are only ever appended to the hash chain (haven.audit.chain), never changed."""
+
+    def create(self, **kwargs: Any) -> "AuditEntry":
+        from haven.audit.chain import append
+
+        return append([self.model(**kwargs)])[0]
+
+    def bulk_create(self, objs: Iterable["AuditEntry"], *args: Any, **kwargs: Any) -> list:
+        from haven.audit.chain import append
+
+        return append(objs)
+
     def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("audit entries are never changed")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries are never changed")
 
     def delete(self) -> NoReturn:
@@ -60,6 +78,11 @@ class AuditEntry(models.Model):
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The hash chain (haven.audit.chain); set once, at insert.
+    who_digest = models.CharField(max_length=64, blank=True, editable=False)
+    digest = models.CharField(max_length=64, blank=True, editable=False)
+    chain = models.CharField(max_length=64, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -79,7 +102,19 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("audit entries are never changed")
-        super().save(*args, **kwargs)
+        from haven.audit.chain import append
+
+        append([self])
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries are never deleted")
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: one row, locked by every append so the chain cannot fork."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_chain = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit chain head at entry {self.last_id}"

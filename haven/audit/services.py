@@ -1,9 +1,13 @@
 """Writing the audit log. Callers write their entry inside the transaction of their change."""
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from haven.audit import chain
 from haven.audit.context import current_ip
 from haven.audit.models import Action, AuditEntry
 from haven.centres.models import Centre
@@ -98,6 +102,106 @@ def record(
         object_label=_label(obj)[:200],
         changes=changes or {},
         note=note[:300],
+    )
+
+
+def append_entries(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Append many prepared entries at once (bulk imports, generated history), chained in order.
+
+    ``AuditEntry.objects.create`` and ``bulk_create`` come here too; ids are assigned here.
+    """
+    return chain.append(entries)
+
+
+def anonymise_entries(before: datetime, *, centre: Centre | None = None, by: Any = None) -> int:
+    """Blank the references to people and objects of entries older than ``before``.
+
+    Actor, name, IP address, object, changes and note are cleared; time, centre and action
+    stay, and so does each entry's ``who_digest``, so the chain still verifies. One entry
+    records how many were anonymised and up to when (never which); those records are kept
+    whole, because verification uses them to tell retention from tampering.
+    """
+    entries = AuditEntry._base_manager.filter(at__lt=before, anonymised_at__isnull=True).exclude(
+        action=Action.ANONYMISED
+    )
+    if centre is not None:
+        entries = entries.filter(centre=centre)
+    with transaction.atomic():
+        count = entries.update(
+            actor=None,
+            actor_name="",
+            ip=None,
+            object_type="",
+            object_id="",
+            object_label="",
+            changes={},
+            note="",
+            anonymised_at=timezone.now(),
+        )
+        record(
+            Action.ANONYMISED,
+            actor=by,
+            actor_name="retention" if by is None else "",
+            centre=centre,
+            changes={
+                "before": before.isoformat(),
+                "centre": centre.pk if centre is not None else None,
+                "count": count,
+            },
+        )
+    return count
+
+
+def redact_entries(
+    entries: models.QuerySet[AuditEntry], *, centre: Centre, by: Any = None, why: str
+) -> int:
+    """Blank what ``entries`` say of a person (changes, object label, note) when the person is
+    erased; who did what to which record, and when, stays. The chain still verifies: one
+    entry records which entries were redacted and why (never what they said)."""
+    with transaction.atomic():
+        ids = list(
+            entries.filter(anonymised_at__isnull=True)
+            .exclude(action=Action.ANONYMISED)
+            .values_list("id", flat=True)
+        )
+        if not ids:
+            return 0
+        AuditEntry._base_manager.filter(id__in=ids).update(
+            object_label="", changes={}, note="", anonymised_at=timezone.now()
+        )
+        record(
+            Action.ANONYMISED,
+            actor=by,
+            actor_name="" if by is not None else "retention",
+            centre=centre,
+            changes={"entries": ids, "centre": centre.pk, "why": why},
+        )
+    return len(ids)
+
+
+def verify_chain(*, by: Any = None) -> chain.Verification:
+    """Walk the whole audit chain; the check itself is recorded (for the audit page's status)."""
+    outcome = chain.verify()
+    with transaction.atomic():
+        record(
+            Action.CHAIN_VERIFIED,
+            actor=by,
+            changes={
+                "intact": outcome.intact,
+                "entries": outcome.count,
+                "last": outcome.last_id,
+                "broken_at": outcome.problem.entry_id if outcome.problem else None,
+            },
+        )
+    return outcome
+
+
+def last_verification() -> AuditEntry | None:
+    """The most recent recorded check of the chain, from any centre (the chain is global)."""
+    return (
+        AuditEntry.objects.filter(action=Action.CHAIN_VERIFIED, anonymised_at__isnull=True)
+        .order_by("-id")
+        .first()
     )
 
 

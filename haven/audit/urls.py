@@ -4,4 +4,7 @@ from haven.audit import views
 
 app_name = "audit"
 
-urlpatterns = [path("", views.search, name="search")]
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 # No inline script, no other host: everything Haven shows comes from Haven itself.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -26,7 +26,13 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        if _has_null_character(request):
+            # PostgreSQL refuses a NUL in any text: a search for one would end as an error 500.
+            response: HttpResponse = HttpResponseBadRequest(
+                "A request with a null character is refused.", content_type="text/plain"
+            )
+        else:
+            response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
@@ -35,3 +41,13 @@ class SecurityHeadersMiddleware:
             # Pages hold case data: never kept by a shared computer's browser or a proxy.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _has_null_character(request: HttpRequest) -> bool:
+    """Whether the path or a query parameter holds a NUL (forms refuse it in posted fields)."""
+    if "\x00" in request.path:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )

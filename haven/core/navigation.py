@@ -68,6 +68,12 @@ ENTRIES = [
     ),
     Entry(_("On call"), "oncall:rota", Permission.ONCALL_READ, "oncall", ORGANISATION),
     Entry(_("Audit log"), "audit:search", Permission.AUDIT_READ, "audit", ORGANISATION),
+    Entry(
+        _("Data protection"), "privacy:index", Permission.PRIVACY_EXPORT, "privacy", ORGANISATION
+    ),
+    Entry(
+        _("Retention"), "privacy:retention", Permission.RETENTION_MANAGE, "privacy", ORGANISATION
+    ),
     Entry(_("Users"), "accounts:user_list", Permission.USER_MANAGE, "accounts", ORGANISATION),
     Entry(_("Centres"), "centres:list", Permission.CENTRE_CONFIGURE, "centres", ORGANISATION),
     Entry(

@@ -549,6 +549,7 @@ class CentreHistory:
         if intake["decided_on"]:
             decided = datetime.datetime.combine(intake["decided_on"], datetime.time(17, 0))
             screened = min(screened, self._aware(decided))
+        intake["indicators"] = row.conclusion
         row.screening = {
             "id": self.tables.next_id(Screening),
             "intake_id": intake["id"],

@@ -7,21 +7,18 @@ tables of model instances. Identity fields are never written: the format has non
 
 import csv
 import datetime
-import tempfile
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.db import transaction
 
 from haven.appointments.models import Appointment
 from haven.appointments.models import Status as AppointmentStatus
-from haven.audit import services as audit
-from haven.audit.models import Action
 from haven.centres.models import Centre
 from haven.clients.models import Client
+from haven.core.exports import record_export
 from haven.guidance.models import Episode
 from haven.history.mapping import BRUSSELS, CONTACT_KIND, dataset_document
 from haven.intake.models import Intake
@@ -75,6 +72,8 @@ LIST_SEPARATOR = ";"
 BATCH = 2000
 # Who an export run without a named user is recorded as.
 COMMAND_LINE = "haven export"
+# The reason recorded when the command line gave none (allowed without identities).
+NO_REASON = "not given"
 
 Row = tuple[Any, ...]
 
@@ -84,11 +83,13 @@ def export_dataset(
     directory: Path,
     *,
     by: Any = None,
+    reason: str = "",
+    what: str = "dataset CSV files",
     actor_name: str = COMMAND_LINE,
 ) -> dict[str, int]:
     """Write the ten CSV files of the centre's records into ``directory`` (created when
-    missing; files of the same names are replaced) and record the export in the audit log.
-    Returns the number of rows written per file."""
+    missing; files of the same names are replaced) and record the export in the audit log:
+    who, ``what``, how many rows and ``reason``. Returns the number of rows per file."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
@@ -97,25 +98,14 @@ def export_dataset(
     with transaction.atomic():
         for name, rows in _tables(centre).items():
             counts[name] = _write(directory / name, COLUMNS[name], rows)
-        summary = ", ".join(f"{name.removesuffix('.csv')} {n}" for name, n in counts.items())
-        audit.record(
-            Action.VIEW,
-            actor=by,
-            actor_name=actor_name,
+        record_export(
+            by,
+            what=what,
+            reason=reason or NO_REASON,
             centre=centre,
-            note=f"dataset export: {summary}",
+            count=sum(counts.values()),
+            actor_name=actor_name,
         )
-    return counts
-
-
-def export_zip(centre: Centre, out: IO[bytes], *, by: Any = None) -> dict[str, int]:
-    """The dataset export as one ZIP archive of the ten files (no folders), written to
-    ``out``; audited like ``export_dataset``."""
-    with tempfile.TemporaryDirectory(prefix="haven-export-") as tmp:
-        counts = export_dataset(centre, Path(tmp), by=by)
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name in FILES:
-                archive.write(Path(tmp) / name, arcname=name)
     return counts
 
 
@@ -125,6 +115,7 @@ def export_htcds(
     *,
     with_identity: bool,
     by: Any = None,
+    reason: str = "",
     actor_name: str = COMMAND_LINE,
 ) -> int:
     """The HTCDS export (REPORT.md section 4) to a file; audited, saying whether identities
@@ -138,13 +129,14 @@ def export_htcds(
     with transaction.atomic():
         with path.open("w", encoding="utf-8", newline="") as out:
             rows = write_htcds(centre, out, with_identity=with_identity)
-        identity = "with identities" if with_identity else "without identities"
-        audit.record(
-            Action.VIEW,
-            actor=by,
-            actor_name=actor_name,
+        record_export(
+            by,
+            what="HTCDS CSV",
+            reason=reason or NO_REASON,
             centre=centre,
-            note=f"HTCDS export {identity}: {rows} rows",
+            count=rows,
+            identity=with_identity,
+            actor_name=actor_name,
         )
     return rows
 

@@ -268,6 +268,7 @@ class Load:
                 referrer=row["referrer"],
                 client_id=self.clients[row["client_ref"]] if row["client_ref"] else None,
                 outcome="" if outcome == "pending" else outcome,
+                indicators=row["indicators"] or "",
                 # A date alone says nothing of the hour: not counted as on call.
                 on_call=moment.has_time and not self.centre.is_office_hours(moment.at),
                 registered_by_id=self.author.pk,

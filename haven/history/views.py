@@ -6,14 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from haven.accounts.access import requires
 from haven.accounts.permissions import Permission
+from haven.core import exports
 from haven.history import exporter
 from haven.history.forms import MAX_UPLOAD_BYTES, DatasetUploadForm
 from haven.history.importer import ImportFailed, ImportSummary, import_dataset
@@ -62,19 +66,41 @@ def _import(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.HISTORY_IMPORT)
-@require_GET
-def export_download(request: HttpRequest) -> FileResponse:
-    """The centre's records in the dataset format, one ZIP; recorded in the audit log."""
+@require_http_methods(["GET", "POST"])
+def export_download(request: HttpRequest) -> HttpResponse:
+    """The centre's records in the dataset format, as one encrypted ZIP. GET asks why, POST
+    records who took it and why and shows the password once, with the one-time download.
+
+    Encrypted although it holds no identity: pseudonyms with full birth dates,
+    nationalities, stays, residence documents and court cases of every client of the
+    centre single people out, and this is the largest file Haven gives away."""
     user: Any = request.user
-    # Closed by the response once sent (a context manager would close it before).
-    archive = tempfile.TemporaryFile()  # noqa: SIM115
-    exporter.export_zip(user.centre, archive, by=user)
-    archive.seek(0)
+    reason = exports.reason_form(request)
+    if not (request.method == "POST" and reason.is_valid()):
+        return exports.reason_page(
+            request,
+            reason,
+            title=gettext("Download the dataset"),
+            description=gettext(
+                "The centre's records in the dataset format, as one ZIP archive encrypted "
+                "with AES. To import it elsewhere, extract the CSV files with the password "
+                "and upload them."
+            ),
+            back=reverse("history:import"),
+            encrypted=True,
+        )
+    with tempfile.TemporaryDirectory(prefix="haven-export-") as tmp, transaction.atomic():
+        exporter.export_dataset(
+            user.centre,
+            Path(tmp),
+            by=user,
+            reason=reason.statement(),
+            what="dataset ZIP, encrypted",
+        )
+        files = {name: (Path(tmp) / name).read_bytes() for name in exporter.FILES}
     # The file name says which centre and when, never whom.
     filename = f"dataset-{user.centre.code}-{timezone.localdate().isoformat()}.zip"
-    return FileResponse(
-        archive, as_attachment=True, filename=filename, content_type="application/zip"
-    )
+    return exports.offer_encrypted(request, files, filename)
 
 
 def _page(

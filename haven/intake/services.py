@@ -354,7 +354,7 @@ def apply_filters(intakes: QuerySet[Intake], filters: Filters) -> QuerySet[Intak
     if filters.conclusion == NOT_SCREENED:
         intakes = intakes.filter(screening__isnull=True)
     elif filters.conclusion in IndicatorConclusion.values:
-        intakes = intakes.filter(screening__conclusion=filters.conclusion)
+        intakes = intakes.filter(indicators=filters.conclusion)
     if filters.worker == NOBODY:
         intakes = intakes.filter(assigned_to__isnull=True)
     elif filters.worker.isdigit():
@@ -457,12 +457,3 @@ def export_csv(intakes: QuerySet[Intake]) -> Iterator[str]:
         if number % 500 == 0:
             yield flush()
     yield flush()
-
-
-@transaction.atomic
-def record_export(by: User, centre: Centre, rows: int, filters: str = "") -> None:
-    """Write the export to the audit log: who took which list out of Haven, and how long."""
-    note = f"CSV export, {rows} rows"
-    if filters:
-        note = f"{note} ({filters})"
-    audit.record(Action.VIEW, actor=by, centre=centre, note=note)

@@ -157,7 +157,7 @@ def intakes(centre: Centre | None, start: datetime.date, end: datetime.date) -> 
         "by_channel": {code: rows.filter(channel=code).count() for code in _codes(Channel)},
         "by_outcome": by_outcome,
         "by_year": by_year,
-        "with_indicators": rows.filter(screening__conclusion=IndicatorConclusion.YES).count(),
+        "with_indicators": rows.filter(indicators=IndicatorConclusion.YES).count(),
     }
 
 

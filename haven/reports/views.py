@@ -4,19 +4,19 @@ rapporteur, with charts and downloads (PDF, XLSX, JSON)."""
 import json
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_safe
 
 from haven.accounts.access import requires
 from haven.accounts.permissions import Permission
-from haven.audit import services as audit
-from haven.audit.models import Action
 from haven.centres.models import Centre
+from haven.core import exports
 from haven.reports import figures
 from haven.reports import render as documents
 from haven.reports.forms import PRESETS, period_form
@@ -71,18 +71,34 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.STATISTICS_READ)
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def download(request: HttpRequest) -> HttpResponse:
-    """The report as a file; every download is written to the audit log. A bad request goes
-    back to the page, which says what is wrong."""
+    """The report as a file. GET asks why, POST gives the file and records who took it and
+    why in the audit log. Figures only, no identity: a plain file, not an encrypted one. A
+    bad request goes back to the page, which says what is wrong."""
     user: Any = request.user
     centre, _national = _scope(user)
-    fmt = request.GET.get("fmt", "")
-    form, _preset = period_form(request.GET, timezone.localdate(), centre)
-    if fmt not in FORMATS or "from" not in request.GET or not form.is_valid():
-        query = {k: request.GET[k] for k in ("from", "to") if k in request.GET}
+    params = request.POST if request.method == "POST" else request.GET
+    fmt = params.get("fmt", "")
+    form, _preset = period_form(params, timezone.localdate(), centre)
+    if fmt not in FORMATS or "from" not in params or not form.is_valid():
+        query = {k: params[k] for k in ("from", "to") if k in params}
         return redirect(reverse("reports:index") + (f"?{urlencode(query)}" if query else ""))
     start, end = form.period
+    reason = exports.reason_form(request)
+    if not (request.method == "POST" and reason.is_valid()):
+        period = {"from": start.isoformat(), "to": end.isoformat()}
+        return exports.reason_page(
+            request,
+            reason,
+            title=gettext("Download the report (%(format)s)") % {"format": fmt.upper()},
+            description=gettext(
+                "The figures from %(start)s to %(end)s as a file. It holds counts, no identities."
+            )
+            % {"start": date_format(start), "end": date_format(end)},
+            back=f"{reverse('reports:index')}?{urlencode(period)}",
+            keep={"fmt": fmt, **period},
+        )
     report, extras = _figures(user, start, end)
     if fmt == "json":
         content = json.dumps(report, indent=1, ensure_ascii=False).encode()
@@ -91,13 +107,11 @@ def download(request: HttpRequest) -> HttpResponse:
         content = documents.document(
             report, kind, extras=extras, language=translation.get_language()
         )
-    with transaction.atomic():
-        audit.record(
-            Action.VIEW,
-            actor=user,
-            centre=user.centre,
-            note=f"report {fmt} {report['centre']} {start.isoformat()} {end.isoformat()}",
-        )
+    exports.record_export(
+        user,
+        what=f"report {fmt} {report['centre']} {start.isoformat()} {end.isoformat()}",
+        reason=reason.statement(),
+    )
     response = HttpResponse(content, content_type=FORMATS[fmt])
     # What and when, never whom.
     filename = f"haven-report-{report['centre']}-{start.isoformat()}-{end.isoformat()}.{fmt}"

@@ -190,3 +190,13 @@ def test_the_demo_setting_never_lets_a_real_account_skip_the_code(
     settings.DEMO_SKIP_2FA = True
     password_step(client)
     assert client.get(reverse("core:home"))["Location"] == reverse("accounts:verify")
+
+
+def test_a_fully_signed_in_user_opening_the_enrolment_page_gets_no_new_device(
+    signed_in: Any, worker: User
+) -> None:
+    http = signed_in(worker)
+    before = TOTPDevice.objects.filter(user=worker).count()
+    response = http.get(reverse("accounts:enrol"))
+    assert response["Location"] == reverse("core:home")
+    assert TOTPDevice.objects.filter(user=worker).count() == before

@@ -56,7 +56,7 @@ def _testing(app: str) -> Any:
 
 # A URL whose pk addresses another model than its namespace's: by its full name. Each app
 # lists its own in haven/<app>/testing.py as ``MATRIX_OBJECTS`` (name -> maker).
-for _app in ("residence", "legal", "shelter", "deposits"):
+for _app in ("residence", "legal", "shelter", "deposits", "privacy"):
     OBJECTS.update(getattr(_testing(_app), "MATRIX_OBJECTS", {}))
 
 

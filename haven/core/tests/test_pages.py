@@ -38,6 +38,16 @@ def test_pages_carry_a_strict_content_security_policy(client: Any) -> None:
     assert response["Cache-Control"] == "no-store"
 
 
+def test_a_null_character_in_the_query_is_refused_before_any_view_reads_it(
+    signed_in: Any, users: dict[Role, User]
+) -> None:
+    http = signed_in(users[Role.DIRECTOR])
+    response = http.get(reverse("clients:list"), {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "Content-Security-Policy" in response
+    assert http.get(reverse("clients:list"), {"q": "ab"}).status_code == 200
+
+
 def test_templates_hold_no_inline_script() -> None:
     for path in HAVEN.rglob("templates/**/*.html"):
         text = path.read_text(encoding="utf-8")
@@ -109,7 +119,7 @@ def test_each_role_sees_only_the_navigation_it_may_use(
 
     assert "clients:list" in nav(Role.PSYCHOSOCIAL)
     assert "audit:search" not in nav(Role.PSYCHOSOCIAL)
-    assert nav(Role.DPO) == {"core:home", "audit:search"}
+    assert nav(Role.DPO) == {"core:home", "audit:search", "privacy:index", "privacy:retention"}
     assert nav(Role.VOLUNTEER) == {"core:home", "groups:list"}
     assert "clients:list" not in nav(Role.RAPPORTEUR)
 

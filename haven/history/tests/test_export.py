@@ -4,10 +4,12 @@ import csv
 import datetime
 import sys
 import types
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pyzipper
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -398,7 +400,7 @@ def test_an_export_is_recorded_in_the_audit_log_with_who_and_how_many_rows(
     export_dataset(centre_a, tmp_path, by=users[Role.DIRECTOR])
     entry = AuditEntry.objects.get(centre=centre_a, action=Action.VIEW)
     assert entry.actor == users[Role.DIRECTOR]
-    assert entry.note.startswith("dataset export: clients 2, intakes 0")
+    assert entry.note == "export: dataset CSV files; reason: not given; rows: 2; identity: no"
 
 
 # The command ------------------------------------------------------------------------------
@@ -488,12 +490,34 @@ def test_the_director_exports_htcds_with_identities_and_it_is_audited_as_such(
     users: dict[Role, User], tmp_path: Path, fake_htcds: list[bool]
 ) -> None:
     director = users[Role.DIRECTOR]
-    htcds("--with-identity", "--user", director.username, out=tmp_path / "h.csv")
+    out = StringIO()
+    call_command(
+        "export",
+        "--centre",
+        "AAA",
+        "--format",
+        "htcds",
+        "-o",
+        str(tmp_path / "h.zip"),
+        "--with-identity",
+        "--user",
+        director.username,
+        "--reason",
+        "Court order",
+        stdout=out,
+    )
+    password_printed = out.getvalue().split("Password (shown once, never stored): ")[1].strip()
     assert fake_htcds == [True]
-    assert (tmp_path / "h.csv").read_text() == "header\n"
-    entry = AuditEntry.objects.get(note__startswith="HTCDS")
+    # Identities leave only inside an AES ZIP whose password the command prints once.
+    archive = pyzipper.AESZipFile(tmp_path / "h.zip")
+    with pytest.raises(RuntimeError):
+        archive.read("htcds-AAA.csv")
+    archive.setpassword(password_printed.encode())
+    assert archive.read("htcds-AAA.csv") == b"header\n"
+    entry = AuditEntry.objects.get(note__startswith="export: HTCDS")
+    assert password_printed not in entry.note
     assert entry.actor == director
-    assert entry.note == "HTCDS export with identities: 0 rows"
+    assert entry.note == "export: HTCDS CSV; reason: Court order; rows: 0; identity: yes"
 
 
 def test_an_htcds_export_without_identities_needs_no_user_and_is_audited(
@@ -501,10 +525,10 @@ def test_an_htcds_export_without_identities_needs_no_user_and_is_audited(
 ) -> None:
     htcds(out=tmp_path / "h.csv")
     assert fake_htcds == [False]
-    entry = AuditEntry.objects.get(note__startswith="HTCDS")
+    entry = AuditEntry.objects.get(note__startswith="export: HTCDS")
     assert (entry.actor_name, entry.note) == (
         "haven export",
-        "HTCDS export without identities: 0 rows",
+        "export: HTCDS CSV; reason: not given; rows: 0; identity: no",
     )
 
 

@@ -1,11 +1,13 @@
 """The director's history page: importing a dataset by upload, downloading the export."""
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pyzipper
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -174,20 +176,30 @@ def test_the_page_offers_the_upload_and_the_download(director: User, signed_in: 
     assert reverse("history:export") in page
 
 
-def test_the_director_downloads_the_centre_dataset_as_a_zip_and_it_is_audited(
-    director: User, centre_a: Centre, signed_in: Any
+def test_the_director_downloads_the_centre_dataset_as_an_encrypted_zip_and_it_is_audited(
+    director: User, centre_a: Centre, signed_in: Any, settings: Any, tmp_path: Path
 ) -> None:
+    settings.EXPORTS_DIR = tmp_path / "exports"
     http = signed_in(director)
     http.post(URL, {"dataset": sample_files()})
-    response = http.get(reverse("history:export"))
+    page = http.post(reverse("history:export"), {"reason": "annual-report"}).content.decode()
+    password = re.search(r'data-testid="export-password">([^<]+)<', page)
+    token = re.search(r'name="token" value="([^"]+)"', page)
+    assert password and token
+    response = http.post(reverse("core:export_download"), {"token": token.group(1)})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert 'filename="dataset-AAA-' in response["Content-Disposition"]
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    archive = pyzipper.AESZipFile(io.BytesIO(response.content))
+    archive.setpassword(password.group(1).encode())
     assert sorted(archive.namelist()) == sorted(FILES)
     assert archive.read("clients.csv").decode().count("\n") == 41
-    entry = AuditEntry.objects.filter(centre=centre_a, note__startswith="dataset export").get()
+    # One entry: who, what, how many rows, why.
+    entry = AuditEntry.objects.filter(centre=centre_a, note__startswith="export: dataset").get()
     assert entry.actor == director
+    assert entry.note == (
+        "export: dataset ZIP, encrypted; reason: annual-report; rows: 241; identity: no"
+    )
 
 
 def test_a_dataset_with_over_a_hundred_problems_shows_the_first_hundred(

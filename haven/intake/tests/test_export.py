@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from haven.accounts.models import User
 from haven.accounts.permissions import CENTRE_ROLES, Permission, Role, role_has
@@ -19,7 +20,9 @@ EXPORTERS = [role for role in CENTRE_ROLES if role_has(role, Permission.INTAKE_E
 
 
 def download(http: Any, **params: str) -> Any:
-    response = http.get(reverse("intake:export"), params)
+    """The export as the reason form posts it: the queue's filters and why."""
+    posted = {"filters": urlencode(params), "reason": "annual-report"}
+    response = http.post(reverse("intake:export"), posted)
     response.csv_text = b"".join(response.streaming_content).decode("utf-8")
     return response
 
@@ -102,8 +105,10 @@ def test_harmless_cells_are_left_as_they_are() -> None:
 def test_only_roles_allowed_to_export_get_the_csv(
     role: Role, linked: Any, signed_in: Any, users: dict[Role, User]
 ) -> None:
-    response = signed_in(users[role]).get(reverse("intake:export"))
+    http = signed_in(users[role])
+    response = http.post(reverse("intake:export"), {"reason": "funder"})
     assert response.status_code == (200 if role in EXPORTERS else 403)
+    assert http.get(reverse("intake:export")).status_code == (200 if role in EXPORTERS else 403)
 
 
 def test_the_queue_links_to_the_export_only_for_roles_allowed_to_export(
@@ -128,14 +133,27 @@ def test_the_csv_follows_the_queue_s_filters(
     assert len(everything) == 3
 
 
-def test_an_export_is_written_to_the_audit_log(
+def test_an_export_is_written_to_the_audit_log_with_who_what_and_why(
     linked: Any, signed_in: Any, users: dict[Role, User]
 ) -> None:
     download(signed_in(users[Role.DIRECTOR]), channel="phone")
-    entry = AuditEntry.objects.get(action=Action.VIEW, note__startswith="CSV export")
-    assert entry.note == "CSV export, 1 rows (channel=phone)"
+    entry = AuditEntry.objects.get(action=Action.VIEW, note__startswith="export: intakes CSV")
+    assert entry.note == (
+        "export: intakes CSV (channel=phone); reason: annual-report; rows: 1; identity: no"
+    )
     assert entry.actor == users[Role.DIRECTOR]
     assert entry.centre == users[Role.DIRECTOR].centre
+
+
+def test_the_export_asks_why_before_giving_the_csv(
+    linked: Any, signed_in: Any, users: dict[Role, User]
+) -> None:
+    http = signed_in(users[Role.DIRECTOR])
+    asked = http.get(reverse("intake:export"), {"channel": "phone"})
+    assert asked["Content-Type"].startswith("text/html")
+    refused = http.post(reverse("intake:export"), {"filters": "channel=phone"})
+    assert refused["Content-Type"].startswith("text/html")
+    assert not AuditEntry.objects.filter(note__startswith="export:").exists()
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 5, 9, 0, tzinfo=datetime.UTC), tick=False)

@@ -84,6 +84,20 @@ def test_screening_again_updates_the_screening_and_audits_only_what_changed(
     assert update.changes["place"] == {"from": "ANT", "to": "BRU"}
 
 
+def test_the_intake_keeps_a_copy_of_the_screenings_conclusion_for_the_figures(
+    users: dict[Role, User], intake: Intake
+) -> None:
+    worker = users[Role.PSYCHOSOCIAL]
+    assert Intake.objects.get(pk=intake.pk).indicators == ""
+
+    screen(by=worker, intake=intake, data=checklist(conclusion="unclear"))
+    assert Intake.objects.get(pk=intake.pk).indicators == "unclear"
+
+    screen(by=worker, intake=intake, data=checklist(conclusion="yes"))
+    assert Intake.objects.get(pk=intake.pk).indicators == "yes"
+    assert Intake.objects.filter(indicators="yes").count() == 1
+
+
 def test_an_unknown_indicator_code_is_refused_and_what_was_typed_is_kept(
     signed_in: Any, users: dict[Role, User], intake: Intake
 ) -> None:

@@ -5,16 +5,21 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.core.paginator import Page
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
 
 from haven.accounts.access import requires
 from haven.accounts.models import User
 from haven.accounts.permissions import Permission
 from haven.centres.models import Centre
+from haven.core import exports
 from haven.core.paging import page_of
 from haven.intake import services
 from haven.intake.forms import QueueFilterForm
@@ -91,19 +96,53 @@ def since_last_shift(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.INTAKE_EXPORT)
-def export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered queue as CSV for a spreadsheet; recorded in the audit log."""
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered queue as CSV for a spreadsheet. GET asks why (keeping the queue's
+    filters), POST gives the file and records who took it and why in the audit log. The CSV
+    holds codes and pseudonyms, no identity field: a plain file, not an encrypted one."""
     user, centre = _user(request), _centre(request)
-    form = QueueFilterForm(request.GET or None, centre=centre)
-    intakes = services.queue(centre, form.filters())
-    services.record_export(user, centre, intakes.count(), form.query_string())
-    response = StreamingHttpResponse(
-        services.export_csv(intakes), content_type="text/csv; charset=utf-8"
+    reason = exports.reason_form(request)
+    posted = request.method == "POST"
+    filters = request.POST.get("filters", "") if posted else request.GET.urlencode()
+    form = QueueFilterForm(QueryDict(filters) or None, centre=centre)
+    if posted and reason.is_valid():
+        intakes = services.queue(centre, form.filters())
+        exports.record_export(
+            user,
+            what=_export_label(form),
+            reason=reason.statement(),
+            count=intakes.count(),
+        )
+        response = StreamingHttpResponse(
+            services.export_csv(intakes), content_type="text/csv; charset=utf-8"
+        )
+        # The file name says what and when, never whom.
+        filename = f"intakes-{centre.code}-{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    query = form.query_string()
+    return exports.reason_page(
+        request,
+        reason,
+        title=gettext("Export the intakes as CSV"),
+        description=gettext(
+            "The intakes of the queue as it is filtered now, as a CSV file for a spreadsheet: "
+            "intake numbers, file codes and pseudonyms, no identities."
+        ),
+        back=reverse("intake:queue") + (f"?{query}" if query else ""),
+        keep={"filters": query},
     )
-    # The file name says what and when, never whom.
-    filename = f"intakes-{centre.code}-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+
+def _export_label(form: QueueFilterForm) -> str:
+    """What was exported, for the audit log: the filters, the search words left out (they
+    may be a pseudonym)."""
+    filters = QueryDict(form.query_string())
+    text = "&".join(
+        "q=…" if name == "q" else urlencode({name: str(value)}) for name, value in filters.items()
+    )
+    return f"intakes CSV ({text})" if text else "intakes CSV"
 
 
 urls: list[URLPattern] = [

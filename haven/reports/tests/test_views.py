@@ -132,7 +132,8 @@ def test_the_page_computes_the_report_once(
 
 
 def download(http: Any, fmt: str) -> Any:
-    return http.get(reverse("reports:download"), {"fmt": fmt, **PERIOD})
+    """The file as the reason form posts it: format, period and why."""
+    return http.post(reverse("reports:download"), {"fmt": fmt, **PERIOD, "reason": "funder"})
 
 
 def test_the_pdf_download_is_a_pdf_named_after_centre_and_period_and_is_audited(
@@ -146,9 +147,11 @@ def test_the_pdf_download_is_a_pdf_named_after_centre_and_period_and_is_audited(
     )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Intakes received" in text
-    entry = AuditEntry.objects.get(note__startswith="report pdf")
+    entry = AuditEntry.objects.get(note__startswith="export: report pdf")
     assert entry.actor == users[Role.DIRECTOR]
-    assert entry.note == "report pdf AAA 2025-01-01 2025-12-31"
+    assert entry.note == (
+        "export: report pdf AAA 2025-01-01 2025-12-31; reason: funder; identity: no"
+    )
 
 
 def test_the_xlsx_download_opens_as_a_workbook_with_the_figures(
@@ -159,7 +162,7 @@ def test_the_xlsx_download_opens_as_a_workbook_with_the_figures(
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book["Intakes"].iter_rows(values_only=True))
     assert ("total", "Intakes received", 3) in [row[:3] for row in rows]
-    assert AuditEntry.objects.filter(note__startswith="report xlsx AAA").count() == 1
+    assert AuditEntry.objects.filter(note__startswith="export: report xlsx AAA").count() == 1
 
 
 def test_the_json_download_is_the_report_and_suppressed_for_the_rapporteur(
@@ -184,10 +187,22 @@ def test_a_download_without_a_valid_period_or_format_goes_back_to_the_page(
         response = http.get(reverse("reports:download"), query)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("reports:index"))
-    assert not AuditEntry.objects.filter(note__startswith="report").exists()
+    assert not AuditEntry.objects.filter(note__startswith="export: report").exists()
 
 
 def test_the_reports_page_only_answers_reading(users: dict[Role, User], signed_in: Any) -> None:
     http = signed_in(users[Role.DIRECTOR])
     assert http.post(reverse("reports:index")).status_code == 405
-    assert http.post(reverse("reports:download")).status_code == 405
+    assert http.put(reverse("reports:download")).status_code == 405
+
+
+def test_a_download_asks_why_and_gives_no_file_without_a_reason(
+    users: dict[Role, User], signed_in: Any
+) -> None:
+    http = signed_in(users[Role.DIRECTOR])
+    asked = http.get(reverse("reports:download"), {"fmt": "pdf", **PERIOD})
+    assert asked["Content-Type"].startswith("text/html")
+    assert 'name="reason"' in asked.content.decode()
+    refused = http.post(reverse("reports:download"), {"fmt": "pdf", **PERIOD})
+    assert refused["Content-Type"].startswith("text/html")
+    assert not AuditEntry.objects.filter(note__startswith="export: report").exists()

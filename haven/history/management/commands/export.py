@@ -1,5 +1,6 @@
 """``haven export``: a centre's records in the dataset format or as HTCDS (REPORT.md)."""
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from haven.accounts.models import User
 from haven.accounts.permissions import Permission
 from haven.centres.models import Centre
+from haven.core.exports import encrypted_zip
 from haven.history import exporter
 
 
@@ -34,7 +36,14 @@ class Command(BaseCommand):
             "--with-identity",
             action="store_true",
             help="htcds only: fill the identity and contact columns. Needs --user, a user "
-            "of the centre allowed to export identities.",
+            "of the centre allowed to export identities, and --reason. The CSV is then "
+            "written inside an AES-encrypted ZIP (-o names the ZIP) whose password is printed "
+            "once.",
+        )
+        parser.add_argument(
+            "--reason",
+            help="Why the export is taken, recorded in the audit log with who took it; "
+            "required with --with-identity.",
         )
         parser.add_argument(
             "--user",
@@ -49,23 +58,42 @@ class Command(BaseCommand):
             raise CommandError(f"No centre with the code {code!r}.")
         user = self._user(options["user"]) if options["user"] else None
         output = Path(options["output"])
+        reason = " ".join((options["reason"] or "").split())
         if options["format"] == "dataset":
             if options["with_identity"]:
                 raise CommandError(
                     "--with-identity applies to --format htcds only: the dataset format "
                     "holds no identities."
                 )
-            counts = exporter.export_dataset(centre, output, by=user)
+            counts = exporter.export_dataset(centre, output, by=user, reason=reason)
             for name, rows in counts.items():
                 self.stdout.write(f"{name}: {rows} rows")
             self.stdout.write(self.style.SUCCESS(f"Dataset of {centre.code} written to {output}."))
             return
         if options["with_identity"]:
             self._check_identity_export(user, centre)
-        rows = exporter.export_htcds(
-            centre, output, with_identity=options["with_identity"], by=user
-        )
-        identity = "with identities" if options["with_identity"] else "without identities"
+            if not reason:
+                raise CommandError(
+                    "--with-identity needs --reason: why the identities leave Haven "
+                    "(recorded in the audit log)."
+                )
+        if options["with_identity"]:
+            # Identities never lie on disk in clear: the CSV goes straight into the ZIP.
+            with tempfile.TemporaryDirectory(prefix="haven-htcds-") as tmp:
+                inner = Path(tmp) / f"htcds-{centre.code}.csv"
+                rows = exporter.export_htcds(
+                    centre, inner, with_identity=True, by=user, reason=reason
+                )
+                archive, password = encrypted_zip({inner.name: inner.read_bytes()})
+            output.write_bytes(archive)
+            output.chmod(0o600)
+            self.stdout.write(
+                f"HTCDS of {centre.code} with identities: {rows} rows in the encrypted ZIP "
+                f"{output}.\nPassword (shown once, never stored): {password}"
+            )
+            return
+        rows = exporter.export_htcds(centre, output, with_identity=False, by=user, reason=reason)
+        identity = "without identities"
         self.stdout.write(
             self.style.SUCCESS(f"HTCDS of {centre.code} ({identity}): {rows} rows in {output}.")
         )
