@@ -50,6 +50,17 @@ SHOWS_IDENTITY: dict[str, tuple[Permission, set[str]]] = {
         {"emergency_contact", "medical_alerts"},
     ),
 }
+# What an audit entry says in words (its digests are hashes of these).
+READABLE_AUDIT_FIELDS = (
+    "actor_name",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "changes",
+    "note",
+)
 URL_ATTRIBUTE = re.compile(r"""(?:href|src|action|formaction)\s*=\s*["']([^"']*)["']""", re.I)
 ALL_ROLES = [*CENTRE_ROLES, Role.INSTALLATION_ADMIN]
 
@@ -150,7 +161,8 @@ def test_identity_never_reaches_the_audit_log_even_when_it_is_changed(
     assert client.legal_name == IDENTITY["legal_name"]
     for name in site.urls:
         site.http(Role.DIRECTOR).get(site.urls[name])  # every page's access entries
-    entries = list(AuditEntry.objects.values())
+    # The chain's hex digests are left out: "1961" turns up in a random hash now and then.
+    entries = list(AuditEntry.objects.values(*READABLE_AUDIT_FIELDS))
     assert any(e["action"] == "update" and e["object_id"] == str(client.pk) for e in entries)
     assert [e for e in entries if tells(repr(e))] == []
     assert [log_text(r) for r in records if tells(log_text(r))] == []
