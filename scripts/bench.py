@@ -366,7 +366,32 @@ def measure(label: str) -> int:
         print(f"  every page measured stays under {TARGET_MS:.0f} ms (p95)")
     scale = float(os.environ.get("BENCH_DATA_SCALE", "100"))
     measure_occupancy(centre, now.date(), scale, requests)
+    measure_report(centre, now.date())
     return 0
+
+
+def measure_report(centre: Any, today: datetime.date) -> None:
+    """The report's figures computed in this process (no process start, no Django set-up):
+    median of REPORT_RUNS, for 30 years and the last whole year, against the targets."""
+    from haven.reports import figures
+
+    print()
+    print(f"  {'report figures, in process':<48} {'median':>8}  target")
+    periods = [
+        ("30 years", datetime.date(1995, 1, 1), today),
+        ("last year", datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)),
+    ]
+    for title, start, end in periods:
+        times = []
+        for _ in range(REPORT_RUNS):
+            started = time.perf_counter()
+            figures.report(centre, start, end)
+            times.append(time.perf_counter() - started)
+        median = statistics.median(times)
+        target = REPORT_TARGET_S[title]
+        flag = " over target" if median > target else ""
+        label = f"{centre.code}, {title} ({start}..{end})"
+        print(f"  {label:<48} {median:>7.2f}s  < {target:g} s{flag}")
 
 
 def measure_occupancy(centre: Any, today: datetime.date, scale: float, requests: int) -> None:

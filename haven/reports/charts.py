@@ -77,7 +77,7 @@ def number(value: Value, *, percent: bool = False) -> str:
     if percent:
         # Through the decimal text, so that 0.6285 shows 62.9 % as a reader rounds it.
         hundredths = Decimal(str(value)).scaleb(2).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        return f"{formats.number_format(hundredths, 1, force_grouping=True)} %"
+        return f"{formats.number_format(hundredths, 1, force_grouping=True)}\u00a0%"
     if isinstance(value, float):
         return str(formats.number_format(value, 1, force_grouping=True))
     return str(formats.number_format(value, force_grouping=True))
@@ -190,7 +190,7 @@ class _Frame:
                 f'<line x1="{self.left:.1f}" y1="{y:.1f}" x2="{WIDTH - self.right:.1f}" '
                 f'y2="{y:.1f}" stroke="{GRID}" stroke-width="{1 if tick else 1.5}"/>'
             )
-            label = f"{number(round(value * 100))} %" if self.percent else number(round(value))
+            label = f"{number(round(value * 100))}\u00a0%" if self.percent else number(round(value))
             parts.append(
                 f'<text x="{self.left - 6:.1f}" y="{y + 4:.1f}" text-anchor="end">'
                 f"{_e(label)}</text>"

@@ -187,34 +187,15 @@ def guidance(centre: Centre | None, start: datetime.date, end: datetime.date) ->
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            # The client had already started an episode in the period: not a new person.
-            again=Exists(
-                Episode.objects.filter(
-                    client=OuterRef("client"),
-                    start_date__gte=start,
-                    start_date__lt=OuterRef("start_date"),
-                )
-            ),
         )
         .order_by()
-        .values(
-            "client__gender",
-            "client__nationality",
-            "exploitation",
-            "district",
-            "year",
-            "minor",
-            "again",
-        )
+        .values("client__gender", "exploitation", "district", "year", "minor")
         .annotate(n=Count("pk"))
     )
     minors = 0
-    persons: Counter[str] = Counter()
     for group in groups:
         n, year = group["n"], str(group["year"])
         minors += n if group["minor"] else 0
-        if not group["again"]:
-            persons[group["client__nationality"] or UNKNOWN_NATIONALITY] += n
         gender = group["client__gender"]
         gender = gender if gender in by_gender else Gender.UNKNOWN.value
         # An episode entered before its form is known counts as "other" (the dataset
@@ -226,7 +207,8 @@ def guidance(centre: Centre | None, start: datetime.date, end: datetime.date) ->
         by_district[group["district"] or JudicialDistrict.UNKNOWN.value] += n
         by_gender_by_year[year][gender] += n
         by_form_by_year[year][form] += n
-    by_nationality = {code: persons[code] for code in sorted(persons) if persons[code]}
+    # Persons, not episodes: a grouping of their own (few groups, no nationality in the above).
+    by_nationality = nationalities(centre, start, end)
     active, active_by_year = _active(centre, start, end)
     return {
         "new": sum(new_by_year.values()),

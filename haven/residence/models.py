@@ -135,6 +135,12 @@ class ResidenceDocument(CentreScoped):
             models.Index(fields=["centre", "valid_until"]),
             models.Index(fields=["centre", "issued_on"]),
             models.Index(fields=["client", "issued_on"]),
+            # The report: documents issued by kind, and a client's first permanent document,
+            # read from the index alone.
+            models.Index(
+                fields=["centre", "document", "issued_on", "client"], name="document_report"
+            ),
+            models.Index(fields=["client", "document", "issued_on"], name="document_client_kind"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -130,7 +130,7 @@ def test_horizontal_bars_show_values_with_their_share() -> None:
     root = parse(
         charts.hbar_chart(chart_id="p", title="t", desc="d", rows=[("a", 1), ("b", 3)], total=4)
     )
-    assert "3 (75.0 %)" in texts(root)
+    assert "3 (75.0\u00a0%)" in texts(root)
 
 
 def test_rates_are_drawn_as_percentages() -> None:
@@ -144,8 +144,8 @@ def test_rates_are_drawn_as_percentages() -> None:
         )
     )
     labels = texts(root)
-    assert "33.3 %" in labels and "62.9 %" in labels
-    assert "80 %" in labels  # round ticks on the axis
+    assert "33.3\u00a0%" in labels and "62.9\u00a0%" in labels
+    assert "80\u00a0%" in labels  # round ticks on the axis
 
 
 def test_several_series_get_a_legend_and_different_dashes() -> None:

@@ -83,7 +83,7 @@ def test_the_html_document_shows_every_section_and_its_figures(report: dict[str,
             if key != "duration_days":
                 assert f'data-figure="{section}.{key}"' in html, (section, key)
     assert "1,487" in html  # nights
-    assert "24.9 %" in html  # occupancy rate
+    assert "24.9\u00a0%" in html  # occupancy rate
 
 
 def test_ids_are_unique_in_a_document_with_many_charts(report: dict[str, Any]) -> None:
