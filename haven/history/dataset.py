@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from haven.centres.models import Centre
 from haven.clients.models import Client
 from haven.guidance.models import Episode
-from haven.history.mapping import BRUSSELS
+from haven.history.mapping import BRUSSELS, DATASET_DOCUMENTS, INTAKE_OUTCOMES, VERDICTS
 from haven.intake.models import Intake
 from haven.legal.models import Dossier
 from haven.shelter.models import Assignment, Room
@@ -43,14 +43,6 @@ REFERRERS = (
     "unknown",
 )
 INDICATORS = ("yes", "no", "unclear")
-INTAKE_OUTCOMES = (
-    "guidance_started",
-    "referred_partner_centre",
-    "referred_other_service",
-    "declined",
-    "no_follow_up",
-    "pending",
-)
 EXPLOITATION = (
     "sexual",
     "labour",
@@ -88,19 +80,8 @@ END_REASONS = (
     "deceased",
     "other",
 )
-DOCUMENTS = (
-    "annex15",
-    "ai",
-    "a_card",
-    "b_card",
-    "minor_ai",
-    "humanitarian_temporary",
-    "humanitarian_permanent",
-    "other",
-)
 PERMANENT_DOCUMENTS = ("b_card", "humanitarian_permanent")
 LEGAL_OUTCOMES = ("pending", "dismissed", "non_suit", "court")
-VERDICTS = ("conviction", "partial_acquittal", "acquittal", "pending")
 CONTACT_KINDS = ("individual", "group", "phone")
 OUTREACH_KINDS = ("training", "delegation", "awareness")
 
@@ -213,7 +194,7 @@ FILES: tuple[FileSpec, ...] = (
         "residence.csv",
         (
             CLIENT_REF,
-            Column("document", "code", required=True, codes=DOCUMENTS),
+            Column("document", "code", required=True, codes=DATASET_DOCUMENTS),
             Column("issued_on", "date", required=True),
             Column("valid_until", "date"),
         ),

@@ -20,6 +20,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from haven.appointments.models import Kind as AppointmentKind
+from haven.intake.models import Outcome as IntakeOutcome
+from haven.legal.models import Verdict
 from haven.residence.models import DocumentType
 
 # REPORT.md: a datetime without offset means Europe/Brussels; a datetime counts by its date there.
@@ -48,6 +50,24 @@ KINDS_OF_CONTACT: dict[str, list[str]] = {
 }
 # An imported contact was held at this hour of its day (the dataset gives the date only).
 CONTACT_HOUR = datetime.time(10, 0)
+
+# The intake decisions of the dataset (``intakes.csv`` outcome; the report's ``by_outcome``):
+# Haven's open intakes (no decision, first meeting planned) are ``pending``.
+INTAKE_OUTCOMES: tuple[str, ...] = (
+    IntakeOutcome.GUIDANCE_STARTED.value,
+    IntakeOutcome.REFERRED_PARTNER_CENTRE.value,
+    IntakeOutcome.REFERRED_OTHER_SERVICE.value,
+    IntakeOutcome.DECLINED.value,
+    IntakeOutcome.NO_FOLLOW_UP.value,
+    "pending",
+)
+# The verdicts of ``legal.csv`` and the report's ``verdicts`` (none yet: ``pending``).
+VERDICTS: tuple[str, ...] = (
+    Verdict.CONVICTION.value,
+    Verdict.PARTIAL_ACQUITTAL.value,
+    Verdict.ACQUITTAL.value,
+    Verdict.PENDING.value,
+)
 
 # The document codes of the dataset; Haven's other routes (EU registration, asylum) count and
 # export as ``other``.

@@ -37,9 +37,15 @@ from haven.appointments.models import Status as AppointmentStatus
 from haven.centres.models import Centre
 from haven.clients.models import Gender
 from haven.guidance.models import Episode
-from haven.history.mapping import CONTACT_KIND, DATASET_DOCUMENTS, dataset_document, day_start
+from haven.history.mapping import (
+    CONTACT_KIND,
+    DATASET_DOCUMENTS,
+    INTAKE_OUTCOMES,
+    VERDICTS,
+    dataset_document,
+    day_start,
+)
 from haven.intake.models import OPEN_OUTCOMES, Channel, IndicatorConclusion, Intake, Referrer
-from haven.intake.models import Outcome as IntakeOutcome
 from haven.legal.models import Dossier, Verdict
 from haven.legal.models import Outcome as LegalOutcome
 from haven.outreach.models import Activity
@@ -52,21 +58,6 @@ from haven.shelter.occupancy import DaysBetween, Year, exact_round, years
 
 SCHEMA = "haven-report/1"
 ALL = "ALL"
-# Intake decisions of the dataset; an open intake (no decision, first meeting planned) is pending.
-INTAKE_OUTCOMES = [
-    IntakeOutcome.GUIDANCE_STARTED.value,
-    IntakeOutcome.REFERRED_PARTNER_CENTRE.value,
-    IntakeOutcome.REFERRED_OTHER_SERVICE.value,
-    IntakeOutcome.DECLINED.value,
-    IntakeOutcome.NO_FOLLOW_UP.value,
-    "pending",
-]
-VERDICTS = [
-    Verdict.CONVICTION.value,
-    Verdict.PARTIAL_ACQUITTAL.value,
-    Verdict.ACQUITTAL.value,
-    Verdict.PENDING.value,
-]
 UNKNOWN_NATIONALITY = "ZZ"
 MINOR_SPAN = 180000  # 18 years in YYYYMMDD numbers (see reports.sql.DateNumber)
 # Breakdowns whose cells are not counts: never suppressed.
@@ -332,7 +323,7 @@ def _durations(centre: Centre | None, start: datetime.date, end: datetime.date) 
 
 def legal(centre: Centre | None, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     decided = _mine(Dossier, centre).filter(outcome_date__gte=start, outcome_date__lte=end)
-    verdicts = _zeros(VERDICTS)
+    verdicts = _zeros(list(VERDICTS))
     without_trial = 0
     groups = decided.order_by().values("outcome", "verdict").annotate(n=Count("pk"))
     for group in groups:
